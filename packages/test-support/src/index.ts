@@ -1,0 +1,2 @@
+export * from './negative-examples.js';
+export * from './spec.js';
