@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { ApiName, OpenApiDocument } from './spec.js';
+import { type ApiName, type OpenApiDocument, openapiDir } from './spec.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type PatchOperation =
@@ -21,9 +20,7 @@ export type NegativeExample = {
 
 /** The cases of fixtures/negative-examples.json. */
 export function loadNegativeExamples(): NegativeExample[] {
-  const file = fileURLToPath(
-    import.meta.resolve('@scale-contracts/openapi/negative-examples.json'),
-  );
+  const file = `${openapiDir}fixtures/negative-examples.json`;
   return (JSON.parse(readFileSync(file, 'utf8')) as { cases: NegativeExample[] }).cases;
 }
 

@@ -20,9 +20,15 @@ export type OpenApiDocument = { [key: string]: Json } & {
   >;
 };
 
-/** Reads the bundle `@scale-contracts/openapi` builds (openapi/dist/<api>.json). */
+/**
+ * The workspace's openapi/ folder. Read by path rather than as a dependency, because the
+ * openapi package's own tests use these helpers (a dependency would make a cycle).
+ */
+export const openapiDir = fileURLToPath(new URL('../../../openapi/', import.meta.url));
+
+/** Reads the bundle `pnpm build` writes to openapi/dist/<api>.json. */
 export function loadBundle(api: ApiName): OpenApiDocument {
-  const file = fileURLToPath(import.meta.resolve(`@scale-contracts/openapi/${api}.json`));
+  const file = `${openapiDir}dist/${api}.json`;
   return JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
 }
 
