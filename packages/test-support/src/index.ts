@@ -1,2 +1,3 @@
+export * from './arbitraries.js';
 export * from './negative-examples.js';
 export * from './spec.js';
