@@ -164,7 +164,6 @@ describe('synthetic documents', () => {
 });
 
 describe('mutatedValue', () => {
-
   it.each(cases)('$api $name: Ajv rejects at least half of the mutated values', ({ api, name }) => {
     const validate = validators[api].component(name);
     let rejected = 0;

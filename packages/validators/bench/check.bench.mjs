@@ -11,10 +11,17 @@ const require = createRequire(import.meta.url);
 const { Ajv2020 } = require('ajv/dist/2020.js');
 const addFormats = require('ajv-formats');
 
-const doc = JSON.parse(readFileSync(require.resolve('@scale-contracts/openapi/scale.json'), 'utf8'));
+const doc = JSON.parse(
+  readFileSync(require.resolve('@scale-contracts/openapi/scale.json'), 'utf8'),
+);
 const ajv = new Ajv2020({ strict: false, allowUnionTypes: true });
 (addFormats.default ?? addFormats)(ajv);
-ajv.addSchema({ $id: 'scale', $defs: JSON.parse(JSON.stringify(doc.components.schemas).replaceAll('#/components/schemas/', 'scale#/$defs/')) });
+ajv.addSchema({
+  $id: 'scale',
+  $defs: JSON.parse(
+    JSON.stringify(doc.components.schemas).replaceAll('#/components/schemas/', 'scale#/$defs/'),
+  ),
+});
 const ajvTask = ajv.getSchema('scale#/$defs/Task');
 const ajvPage = ajv.getSchema('scale#/$defs/GetTasksResponse');
 
@@ -43,10 +50,14 @@ bench
   .add('page: typebox check', () => scale.check('GetTasksResponse', page))
   .add('page: ajv validate', () => ajvPage(page))
   .add('page: JSON.parse', () => JSON.parse(pageText))
-  .add('page: JSON.parse + typebox check', () => scale.check('GetTasksResponse', JSON.parse(pageText)));
+  .add('page: JSON.parse + typebox check', () =>
+    scale.check('GetTasksResponse', JSON.parse(pageText)),
+  );
 await bench.run();
 
-const opsPerSecond = Object.fromEntries(bench.tasks.map((entry) => [entry.name, 1000 / entry.result.period]));
+const opsPerSecond = Object.fromEntries(
+  bench.tasks.map((entry) => [entry.name, 1000 / entry.result.period]),
+);
 const rows = bench.tasks.map((entry) => [entry.name, opsPerSecond[entry.name].toFixed(0)]);
 const ratio = (a, b) => opsPerSecond[a] / opsPerSecond[b];
 const lines = [

@@ -4,15 +4,53 @@ const at = (index) => new Date(Date.UTC(2025, 0, 1, 0, 0, index)).toISOString();
 
 function annotations(prefix, count) {
   const kinds = [
-    (id) => ({ id, key: 'helpfulness', type: 'integer', title: 'Helpfulness', value: 4, possible_values: [1, 2, 3, 4, 5] }),
-    (id) => ({ id, key: 'topic', type: 'category', value: 'science', possible_values: ['science', 'art', 'sports'] }),
-    (id) => ({ id, key: 'issues', type: 'category_multiple', value: ['verbosity'], possible_values: ['verbosity', 'tone', 'facts'] }),
+    (id) => ({
+      id,
+      key: 'helpfulness',
+      type: 'integer',
+      title: 'Helpfulness',
+      value: 4,
+      possible_values: [1, 2, 3, 4, 5],
+    }),
+    (id) => ({
+      id,
+      key: 'topic',
+      type: 'category',
+      value: 'science',
+      possible_values: ['science', 'art', 'sports'],
+    }),
+    (id) => ({
+      id,
+      key: 'issues',
+      type: 'category_multiple',
+      value: ['verbosity'],
+      possible_values: ['verbosity', 'tone', 'facts'],
+    }),
     (id) => ({ id, key: 'safe', type: 'boolean', value: true, possible_values: [true, false] }),
-    (id) => ({ id, key: 'notes', type: 'text', value: 'Accurate, slightly long.', justification: 'Checked the sources.' }),
-    (id) => ({ id, key: 'ranking', type: 'ranked_choices', value: ['model_a', 'model_b', 'model_c'] }),
-    (id) => ({ id, key: 'rating', type: 'rubric_rating', value: { score: 3, justification: 'Meets most criteria.' }, metadata: { criteria: 'overall_quality' } }),
+    (id) => ({
+      id,
+      key: 'notes',
+      type: 'text',
+      value: 'Accurate, slightly long.',
+      justification: 'Checked the sources.',
+    }),
+    (id) => ({
+      id,
+      key: 'ranking',
+      type: 'ranked_choices',
+      value: ['model_a', 'model_b', 'model_c'],
+    }),
+    (id) => ({
+      id,
+      key: 'rating',
+      type: 'rubric_rating',
+      value: { score: 3, justification: 'Meets most criteria.' },
+      metadata: { criteria: 'overall_quality' },
+    }),
   ];
-  return Array.from({ length: count }, (_, index) => kinds[index % kinds.length](`an_${prefix}_${index}`));
+  return Array.from({ length: count }, (_, index) =>
+    kinds[index % kinds.length](`an_${prefix}_${index}`),
+  );
 }
 
 function message(role, thread, turn) {
@@ -22,10 +60,28 @@ function message(role, thread, turn) {
     content: {
       text: `${role === 'user' ? 'Question' : 'Answer'} ${thread}.${turn}: ${'lorem ipsum dolor sit amet '.repeat(role === 'user' ? 12 : 60)}`,
       ...(role === 'user'
-        ? { reference_texts: [{ content: 'A reference passage.', category: 'context', url: 'https://example.com/ref' }] }
+        ? {
+            reference_texts: [
+              {
+                content: 'A reference passage.',
+                category: 'context',
+                url: 'https://example.com/ref',
+              },
+            ],
+          }
         : { reasoning: [{ content: 'Reasoned step by step.' }] }),
     },
-    ...(role === 'assistant' ? { model_parameters: { model: 'model-x', temperature: 0.7, max_completion_tokens: 1024, top_p: 0.9, top_k: 40 } } : {}),
+    ...(role === 'assistant'
+      ? {
+          model_parameters: {
+            model: 'model-x',
+            temperature: 0.7,
+            max_completion_tokens: 1024,
+            top_p: 0.9,
+            top_k: 40,
+          },
+        }
+      : {}),
     annotations: role === 'assistant' ? annotations(`m${thread}${turn}`, 3) : [],
   };
 }
@@ -54,5 +110,8 @@ export function realisticTask(index = 0) {
 
 /** A page of `GET /v2/tasks`. */
 export function realisticPage(size = 100) {
-  return { tasks: Array.from({ length: size }, (_, index) => realisticTask(index)), next_token: 'tok_next_page' };
+  return {
+    tasks: Array.from({ length: size }, (_, index) => realisticTask(index)),
+    next_token: 'tok_next_page',
+  };
 }

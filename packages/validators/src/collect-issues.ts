@@ -279,7 +279,11 @@ export function collectIssues(
     return out
       .filter((issue) => {
         const key = `${issue.path}\u0000${issue.keyword}\u0000${issue.message}`;
-        return seen.has(key) ? false : (seen.add(key), true);
+        if (seen.has(key)) {
+          return false;
+        }
+        seen.add(key);
+        return true;
       })
       .slice(0, limit);
   } finally {

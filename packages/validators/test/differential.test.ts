@@ -25,11 +25,15 @@ const cases = apis.flatMap((api) => {
 
 describe(`TypeBox agrees with Ajv (seed ${seed}, ${numRuns} valid + ${numRuns} mutated values per schema)`, () => {
   const documents = { scale: loadBundle('scale'), sgp: loadBundle('sgp') };
-  const ajv = { scale: createValidatorFactory('scale', documents.scale), sgp: createValidatorFactory('sgp', documents.sgp) };
+  const ajv = {
+    scale: createValidatorFactory('scale', documents.scale),
+    sgp: createValidatorFactory('sgp', documents.sgp),
+  };
 
   it.each(cases)('%s %s', (api, name) => {
     const reference = ajv[api].component(name);
-    const check = (value: unknown) => (modules[api].check as (name: string, value: unknown) => boolean)(name, value);
+    const check = (value: unknown) =>
+      (modules[api].check as (name: string, value: unknown) => boolean)(name, value);
     const agree = (value: unknown, label: string) => {
       const expected = reference(value);
       const actual = check(value);
