@@ -40,6 +40,7 @@ export default defineConfig({
       project('types', 'packages/types', { typeTests: true }),
       project('openapi-typebox', 'packages/openapi-typebox'),
       project('validators', 'packages/validators', { typeTests: true }),
+      project('client', 'packages/client', { typeTests: true }),
     ],
   },
 });

@@ -7,6 +7,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   platform: 'node',
-  external: [/^typebox/],
+  deps: { neverBundle: [/^typebox/] },
   checks: { pluginTimings: false },
 });
