@@ -18,6 +18,8 @@ function project(
       name,
       root: resolve(workspace, dir),
       include: ['test/**/*.test.ts'],
+      // CI runs every package's tests at once on 2 cores; 5 s is too tight for the heavy ones.
+      testTimeout: 30_000,
       ...(options.typeTests
         ? {
             typecheck: {
