@@ -71,6 +71,9 @@ export function createScaleClient(options: ScaleClientOptions = {}) {
   });
 
   const nextToken = (page: { next_token?: string | null }) => page.next_token ?? undefined;
+  /** The list's query with the page cursor, when there is one. */
+  const withCursor = <Q extends object>(query: Q, cursor: string | undefined) =>
+    cursor ? { ...query, next_token: cursor } : query;
 
   const tasks = {
     /** GET /v2/task: one task. */
@@ -93,7 +96,7 @@ export function createScaleClient(options: ScaleClientOptions = {}) {
           call<GetTasksResponse>(
             'getTasks',
             raw.GET('/v2/tasks', {
-              params: { query: { ...query, ...(cursor ? { next_token: cursor } : {}) } },
+              params: { query: withCursor(query, cursor) },
               signal: call_.signal,
             }),
           ),
@@ -143,7 +146,7 @@ export function createScaleClient(options: ScaleClientOptions = {}) {
           call<GetDeliveredTasksResponse>(
             'getDeliveredTasks',
             raw.GET('/v2/delivery', {
-              params: { query: { ...query, ...(cursor ? { next_token: cursor } : {}) } },
+              params: { query: withCursor(query, cursor) },
               signal: call_.signal,
             }),
           ),
@@ -159,7 +162,7 @@ export function createScaleClient(options: ScaleClientOptions = {}) {
           call<GetDeliveryTasksResponse>(
             'getDeliveryTasks',
             raw.GET('/v2/delivery/tasks', {
-              params: { query: { ...query, ...(cursor ? { next_token: cursor } : {}) } },
+              params: { query: withCursor(query, cursor) },
               signal: call_.signal,
             }),
           ),
@@ -181,7 +184,7 @@ export function createScaleClient(options: ScaleClientOptions = {}) {
           call<GetBatchesResponse>(
             'getBatches',
             raw.GET('/v2/batches', {
-              params: { query: { ...query, ...(cursor ? { next_token: cursor } : {}) } },
+              params: { query: withCursor(query, cursor) },
               signal: call_.signal,
             }),
           ),
@@ -228,7 +231,7 @@ export function createScaleClient(options: ScaleClientOptions = {}) {
             call<V1TaskList>(
               'listV1Tasks',
               raw.GET('/v1/tasks', {
-                params: { query: { ...query, ...(cursor ? { next_token: cursor } : {}) } },
+                params: { query: withCursor(query, cursor) },
                 signal: call_.signal,
               }),
             ),
