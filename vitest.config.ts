@@ -43,6 +43,8 @@ export default defineConfig({
       project('openapi-typebox', 'packages/openapi-typebox'),
       project('validators', 'packages/validators', { typeTests: true }),
       project('client', 'packages/client', { typeTests: true }),
+      project('mock-server', 'packages/mock-server'),
+      project('contract-testing', 'packages/contract-testing', { typeTests: true }),
     ],
   },
 });

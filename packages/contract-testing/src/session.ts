@@ -1,0 +1,392 @@
+import * as scale from '@scale-contracts/validators/scale';
+import * as sgp from '@scale-contracts/validators/sgp';
+import type { createPacer } from './pacer.js';
+import { redactText, redactValue } from './redact.js';
+import type {
+  Api,
+  CheckResult,
+  FetchFunction,
+  OperationReport,
+  ProgressEvent,
+  Violation,
+} from './types.js';
+import { issuesToViolations, showValue, truncate } from './violations.js';
+
+/** The validators of each API, behind one signature. */
+const validators = {
+  scale: {
+    operations: scale.operations as Record<string, OperationShape>,
+    validateResponse: scale.validateResponse as ValidateResponse,
+  },
+  sgp: {
+    operations: sgp.operations as Record<string, OperationShape>,
+    validateResponse: sgp.validateResponse as ValidateResponse,
+  },
+};
+
+interface OperationShape {
+  method: string;
+  path: string;
+  responses: Record<string, Record<string, unknown>>;
+}
+type ValidateResponse = (
+  operationId: string,
+  status: number,
+  body: unknown,
+  options: { contentType?: string },
+) => { valid: boolean; issues: { path: string; keyword: string; message: string }[] };
+
+/** The operation's method, path template and responses, from the spec. */
+export function operationOf(api: Api, operationId: string): OperationShape {
+  const found = validators[api].operations[operationId];
+  if (!found) {
+    throw new TypeError(`unknown ${api} operation ${JSON.stringify(operationId)}`);
+  }
+  return found;
+}
+
+/** A query value; arrays go out as repeated keys (`expand=project&expand=batch`). */
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+/** One request of a check. */
+export interface RequestSpec {
+  /** Defaults to the operation's method. */
+  method?: string;
+  /** The concrete path, e.g. `/v1/task/abc`. Defaults to the operation's path template. */
+  path?: string;
+  query?: Record<string, QueryValue>;
+  /** A JSON body. */
+  body?: unknown;
+  /** A body sent as is, with `content-type: application/json` (for malformed bodies). */
+  rawBody?: string;
+  /** `key` (default) sends the API key; `none` sends no credential; `wrong` sends a made-up key. */
+  auth?: 'key' | 'none' | 'wrong';
+}
+
+/**
+ * What a check expects: `success` a documented 2xx with a valid body; `rejected` a documented
+ * 4xx (the request was invalid on purpose); a number, exactly that status; `documented` any
+ * documented status (what the vitest matcher asks).
+ */
+export type Expectation = 'success' | 'rejected' | 'documented' | number;
+
+/** A response as a check saw it. */
+export interface Exchange {
+  status: number;
+  contentType: string;
+  /** The parsed JSON body; undefined when there was none or it was not JSON. */
+  body: unknown;
+  text: string;
+}
+
+/** Where one API lives and how to authenticate to it. */
+export interface Target {
+  baseUrl: string;
+  /** Headers that carry `key`. */
+  credentials: (key: string) => Record<string, string>;
+  key: string | undefined;
+  /** Sent with every request (e.g. `x-selected-account-id`). */
+  headers?: Record<string, string>;
+}
+
+export interface SessionOptions {
+  targets: Partial<Record<Api, Target>>;
+  fetch: FetchFunction;
+  timeoutMs: number;
+  maxRequests: number;
+  pacer: ReturnType<typeof createPacer>;
+  secrets: readonly string[];
+  onProgress?: (event: ProgressEvent) => void;
+  /** Waits before retrying a 429 (injectable for tests). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A made-up credential, for the "wrong key is refused" checks. */
+export const WRONG_KEY = 'scale-contracts-not-a-real-key';
+const MAX_429_RETRIES = 2;
+const isJson = (mediaType: string) =>
+  mediaType === 'application/json' || mediaType.endsWith('+json');
+const mediaTypeOf = (contentType: string) => (contentType.split(';')[0] ?? '').trim().toLowerCase();
+
+/** Seconds or an HTTP date from `Retry-After`, capped at 30 s; 1 s when absent. */
+function retryDelay(headers: Headers): number {
+  const value = headers.get('retry-after');
+  const seconds = value === null ? Number.NaN : Number(value);
+  if (Number.isFinite(seconds)) {
+    return Math.min(30_000, Math.max(0, seconds * 1000));
+  }
+  const date = value === null ? Number.NaN : Date.parse(value);
+  return Number.isNaN(date) ? 1000 : Math.min(30_000, Math.max(0, date - Date.now()));
+}
+
+/** Runs checks: sends each request (paced, within the budget), judges the response, records it. */
+export class Session {
+  /** Requests sent so far. */
+  requests = 0;
+  readonly operations: OperationReport[] = [];
+  private readonly byId = new Map<string, OperationReport>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: SessionOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Emits an informational progress line. */
+  info(message: string): void {
+    this.options.onProgress?.({ kind: 'info', message: redactText(message, this.options.secrets) });
+  }
+
+  /** Records a check that did not run, with the reason. */
+  skip(api: Api, operationId: string, name: string, reason: string, spec: RequestSpec = {}): void {
+    this.record(api, operationId, {
+      name,
+      request: this.describe(api, operationId, spec),
+      status: null,
+      ok: true,
+      skipped: reason,
+      violations: [],
+    });
+  }
+
+  /**
+   * Sends the request and records whether the response met `expect`. Returns the exchange
+   * (whatever its verdict) for chaining, or undefined when no response came or the check was
+   * skipped because the request budget is spent.
+   */
+  async check(
+    api: Api,
+    operationId: string,
+    name: string,
+    spec: RequestSpec,
+    expect: Expectation,
+  ): Promise<Exchange | undefined> {
+    const request = this.describe(api, operationId, spec);
+    if (this.requests >= this.options.maxRequests) {
+      this.record(api, operationId, {
+        name,
+        request,
+        status: null,
+        ok: true,
+        skipped: `request budget spent (maxRequests ${this.options.maxRequests})`,
+        violations: [],
+      });
+      return undefined;
+    }
+    let exchange: Exchange | undefined;
+    let violations: Violation[];
+    try {
+      exchange = await this.send(api, operationId, spec);
+      violations = assess(api, operationId, exchange, expect);
+    } catch (error) {
+      violations = [
+        {
+          pointer: '',
+          keyword: 'network',
+          expected: 'a response',
+          actual: truncate(String((error as Error)?.message ?? error)),
+        },
+      ];
+    }
+    this.record(api, operationId, {
+      name,
+      request,
+      status: exchange?.status ?? null,
+      ok: violations.length === 0,
+      violations,
+    });
+    return exchange;
+  }
+
+  private record(api: Api, operationId: string, check: CheckResult): void {
+    let operation = this.byId.get(operationId);
+    if (!operation) {
+      const { method, path } = operationOf(api, operationId);
+      operation = { api, operationId, method, path, checks: [] };
+      this.byId.set(operationId, operation);
+      this.operations.push(operation);
+    }
+    const clean = redactValue(check, this.options.secrets);
+    operation.checks.push(clean);
+    this.options.onProgress?.({ kind: 'check', api, operationId, check: clean });
+  }
+
+  private url(api: Api, operationId: string, spec: RequestSpec): URL {
+    const target = this.options.targets[api];
+    const base = new URL(target?.baseUrl ?? 'http://unset.invalid');
+    const path = spec.path ?? operationOf(api, operationId).path;
+    const url = new URL(`${base.pathname.replace(/\/$/, '')}${path}`, base);
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value === undefined) {
+        continue;
+      }
+      for (const item of Array.isArray(value) ? value : [value]) {
+        url.searchParams.append(name, String(item));
+      }
+    }
+    return url;
+  }
+
+  /** `GET /v2/tasks?limit=0`: method, the API path and the query, without host or credentials. */
+  private describe(api: Api, operationId: string, spec: RequestSpec): string {
+    const operation = operationOf(api, operationId);
+    const method = (spec.method ?? operation.method).toUpperCase();
+    const url = this.url(api, operationId, spec);
+    const base = new URL(this.options.targets[api]?.baseUrl ?? 'http://unset.invalid');
+    const prefix = base.pathname.replace(/\/$/, '');
+    // Without a concrete path (a skipped check), the template as the spec writes it.
+    const path =
+      spec.path === undefined
+        ? operation.path
+        : url.pathname.startsWith(prefix)
+          ? url.pathname.slice(prefix.length)
+          : url.pathname;
+    return redactText(`${method} ${path}${url.search}`, this.options.secrets);
+  }
+
+  private async send(api: Api, operationId: string, spec: RequestSpec): Promise<Exchange> {
+    const target = this.options.targets[api];
+    if (!target) {
+      throw new Error(`${api} is not being verified`);
+    }
+    const method = (spec.method ?? operationOf(api, operationId).method).toUpperCase();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'scale-contracts-verify',
+      ...target.headers,
+    };
+    const auth = spec.auth ?? 'key';
+    if (auth === 'key' && target.key) {
+      Object.assign(headers, target.credentials(target.key));
+    } else if (auth === 'wrong') {
+      Object.assign(headers, target.credentials(WRONG_KEY));
+    }
+    let body: string | undefined;
+    if (spec.rawBody !== undefined) {
+      body = spec.rawBody;
+    } else if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+    }
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    const url = this.url(api, operationId, spec).toString();
+    for (let attempt = 0; ; attempt += 1) {
+      await this.options.pacer.take();
+      this.requests += 1;
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.options.fetch(url, {
+          method,
+          headers,
+          body,
+          // A redirect is judged, never followed: following it could carry the key elsewhere.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        text = await response.text();
+      } catch (error) {
+        const name = (error as Error)?.name;
+        if (name === 'TimeoutError' || name === 'AbortError') {
+          throw new Error(`no response within ${this.options.timeoutMs} ms`);
+        }
+        const cause = (error as Error & { cause?: unknown })?.cause;
+        throw new Error(
+          `${(error as Error)?.message ?? error}${cause ? ` (${(cause as Error).message ?? cause})` : ''}`,
+        );
+      }
+      if (
+        response.status === 429 &&
+        attempt < MAX_429_RETRIES &&
+        this.requests < this.options.maxRequests
+      ) {
+        const delay = retryDelay(response.headers);
+        this.info(`429 from ${method} ${new URL(url).pathname}: waiting ${delay} ms`);
+        await this.sleep(delay);
+        continue;
+      }
+      const contentType = response.headers.get('content-type') ?? '';
+      let parsed: unknown;
+      if (text !== '' && isJson(mediaTypeOf(contentType))) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          return { status: response.status, contentType, body: undefined, text };
+        }
+      }
+      return { status: response.status, contentType, body: parsed, text };
+    }
+  }
+}
+
+const describeBody = (exchange: Exchange) =>
+  exchange.text === ''
+    ? ''
+    : ` ${exchange.body === undefined ? truncate(exchange.text, 160) : showValue(exchange.body)}`;
+
+/** The violations of one response against what the check expected. */
+export function assess(
+  api: Api,
+  operationId: string,
+  exchange: Exchange,
+  expect: Expectation,
+): Violation[] {
+  const { responses } = operationOf(api, operationId);
+  const codes = Object.keys(responses);
+  const code = String(exchange.status);
+  const documented =
+    responses[code] !== undefined ||
+    responses[`${code[0]}XX`] !== undefined ||
+    responses.default !== undefined;
+  const actualStatus = truncate(`${exchange.status}${describeBody(exchange)}`);
+  const statusViolation = (expected: string): Violation[] => [
+    { pointer: '', keyword: 'status', expected, actual: actualStatus },
+  ];
+  if (!documented) {
+    return statusViolation(`a documented status (${codes.join(', ')})`);
+  }
+  if (expect === 'success') {
+    if (exchange.status < 200 || exchange.status > 299) {
+      const success = codes.filter((item) => item.startsWith('2'));
+      return statusViolation(`a 2xx response (documented: ${success.join(', ')})`);
+    }
+  } else if (expect === 'rejected') {
+    if (exchange.status < 400 || exchange.status > 499) {
+      const rejections = codes.filter((item) => item.startsWith('4'));
+      return statusViolation(`a documented 4xx (${rejections.join(', ')})`);
+    }
+  } else if (typeof expect === 'number' && exchange.status !== expect) {
+    return statusViolation(String(expect));
+  }
+
+  const declared = responses[code] ?? responses[`${code[0]}XX`] ?? responses.default ?? {};
+  const mediaTypes = Object.keys(declared);
+  if (mediaTypes.length === 0) {
+    return [];
+  }
+  const mediaType = mediaTypeOf(exchange.contentType);
+  if (!mediaTypes.includes(mediaType)) {
+    return [
+      {
+        pointer: '',
+        keyword: 'contentType',
+        expected: mediaTypes.join(' or '),
+        actual: exchange.contentType === '' ? '(none)' : truncate(exchange.contentType),
+      },
+    ];
+  }
+  if (isJson(mediaType) && exchange.body === undefined && exchange.text !== '') {
+    return [
+      {
+        pointer: '',
+        keyword: 'json',
+        expected: `a JSON body (${mediaType})`,
+        actual: truncate(exchange.text),
+      },
+    ];
+  }
+  const result = validators[api].validateResponse(operationId, exchange.status, exchange.body, {
+    contentType: mediaType,
+  });
+  return issuesToViolations(result.issues, exchange.body);
+}
