@@ -45,6 +45,7 @@ export default defineConfig({
       project('client', 'packages/client', { typeTests: true }),
       project('mock-server', 'packages/mock-server'),
       project('contract-testing', 'packages/contract-testing', { typeTests: true }),
+      project('scale-tasks', 'apps/scale-tasks'),
     ],
   },
 });

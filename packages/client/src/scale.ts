@@ -33,16 +33,16 @@ export interface ScaleClientOptions extends ClientOptions {
   auth?: 'bearer' | 'basic';
 }
 
-/** The query of `tasks.list` (GET /v2/tasks), without the cursor. */
-export type ListTasksParams = Omit<Query<'/v2/tasks', 'get'>, 'next_token'>;
-/** The query of `deliveries.tasks` (GET /v2/delivery), without the cursor. */
-export type DeliveryTasksParams = Omit<Query<'/v2/delivery', 'get'>, 'next_token'>;
-/** The query of `deliveries.taskResponses` (GET /v2/delivery/tasks), without the cursor. */
-export type DeliveryTaskResponsesParams = Omit<Query<'/v2/delivery/tasks', 'get'>, 'next_token'>;
-/** The query of `batches.list` (GET /v2/batches), without the cursor. */
-export type ListBatchesParams = Omit<Query<'/v2/batches', 'get'>, 'next_token'>;
-/** The query of `v1.tasks.list` (GET /v1/tasks), without the cursor. */
-export type ListV1TasksParams = Omit<Query<'/v1/tasks', 'get'>, 'next_token'>;
+/** The query of `tasks.list` (GET /v2/tasks); a `next_token` starts from a saved cursor. */
+export type ListTasksParams = Query<'/v2/tasks', 'get'>;
+/** The query of `deliveries.tasks` (GET /v2/delivery); a `next_token` starts from a saved cursor. */
+export type DeliveryTasksParams = Query<'/v2/delivery', 'get'>;
+/** The query of `deliveries.taskResponses` (GET /v2/delivery/tasks); a `next_token` starts from a saved cursor. */
+export type DeliveryTaskResponsesParams = Query<'/v2/delivery/tasks', 'get'>;
+/** The query of `batches.list` (GET /v2/batches); a `next_token` starts from a saved cursor. */
+export type ListBatchesParams = Query<'/v2/batches', 'get'>;
+/** The query of `v1.tasks.list` (GET /v1/tasks); a `next_token` starts from a saved cursor. */
+export type ListV1TasksParams = Query<'/v1/tasks', 'get'>;
 
 const base64 = (text: string) =>
   typeof btoa === 'function'
