@@ -45,7 +45,9 @@ export default defineConfig({
       project('client', 'packages/client', { typeTests: true }),
       project('mock-server', 'packages/mock-server'),
       project('contract-testing', 'packages/contract-testing', { typeTests: true }),
+      project('spec-diff', 'packages/spec-diff'),
       project('scale-tasks', 'apps/scale-tasks'),
+      project('release-test', 'packages/release-test'),
     ],
   },
 });

@@ -1,9 +1,15 @@
-import createClient, { type Client } from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
+import * as openapiFetch from 'openapi-fetch';
 import packageJson from '../package.json' with { type: 'json' };
 import { apiErrorFor, ResponseValidationError, ScaleClientError } from './errors.js';
 import { createLog, type Log, type Logger, type LogLevel, redactValue } from './logger.js';
 import { createRouter } from './routes.js';
 import { createTransport, requestIdOf } from './transport.js';
+
+// openapi-fetch's CommonJS build only sets `exports.default`; the bundler's CommonJS interop
+// then hands over that exports object as the default, so unwrap it once more when needed.
+const createClient = ((openapiFetch.default as unknown as { default?: unknown }).default ??
+  openapiFetch.default) as typeof openapiFetch.default;
 
 /** What `validate` does with each response: nothing, log drift once, or throw on drift. */
 export type ValidateMode = 'off' | 'warn' | 'strict';
