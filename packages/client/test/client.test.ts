@@ -319,7 +319,12 @@ describe('timeouts and aborts', () => {
   });
 
   it('the caller’s abort is an AbortError and is not retried', async () => {
+    let arrived = () => {};
+    const received = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
     const server = await serve(async (_request, response) => {
+      arrived();
       await new Promise((resolve) => setTimeout(resolve, 400));
       json(response, 200, task('t1'));
     });
@@ -330,12 +335,16 @@ describe('timeouts and aborts', () => {
       ...fast,
     });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const error = await client.tasks
+    const pending = client.tasks
       .get('t1', {}, { signal: controller.signal })
       .catch((caught: unknown) => caught);
+    await received; // abort once the server has the request, however loaded the machine is
+    controller.abort();
+    const error = await pending;
     expect(error).toBeInstanceOf(AbortError);
     expect(error).not.toBeInstanceOf(TimeoutError);
+    // A retry would follow within the 1-5 ms backoff; give it time to show up.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.requests).toHaveLength(1);
   });
 });
