@@ -1,3 +1,4 @@
+import type { OperationResult } from '@scale-contracts/validators/scale';
 import type { Client } from 'openapi-fetch';
 import * as openapiFetch from 'openapi-fetch';
 import packageJson from '../package.json' with { type: 'json' };
@@ -51,7 +52,7 @@ type ValidateResponse = (
   status: number,
   body: unknown,
   options: { contentType?: string },
-) => { valid: boolean; issues: { path: string; keyword: string; message: string }[] };
+) => OperationResult;
 
 export interface CoreSetup {
   options: ClientOptions;
@@ -133,19 +134,26 @@ export function createCore<Paths extends {}>(setup: CoreSetup) {
     pending: Promise<{ data?: Data; error?: unknown; response: Response }>,
   ): Promise<Data> {
     const { data, error, response } = await pending;
-    const context = {
+    // Built only when something went wrong: a success in `off` mode does no extra work.
+    const contextOf = () => ({
       operationId,
       method: setup.operations[operationId]?.method,
       requestId: requestIdOf(response.headers),
-    };
+    });
     if (!response.ok) {
-      throw apiErrorFor(response.status, redactValue(error, secrets), response.headers, context);
+      throw apiErrorFor(
+        response.status,
+        redactValue(error, secrets),
+        response.headers,
+        contextOf(),
+      );
     }
     if (mode !== 'off') {
       const result = setup.validateResponse(operationId, response.status, data ?? null, {
         contentType: response.headers.get('content-type') ?? 'application/json',
       });
       if (!result.valid) {
+        const context = contextOf();
         if (mode === 'strict') {
           throw new ResponseValidationError(result.issues, response.status, context);
         }

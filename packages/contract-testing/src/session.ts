@@ -1,3 +1,4 @@
+import type { OperationResult } from '@scale-contracts/validators/scale';
 import * as scale from '@scale-contracts/validators/scale';
 import * as sgp from '@scale-contracts/validators/sgp';
 import type { createPacer } from './pacer.js';
@@ -34,7 +35,7 @@ type ValidateResponse = (
   status: number,
   body: unknown,
   options: { contentType?: string },
-) => { valid: boolean; issues: { path: string; keyword: string; message: string }[] };
+) => OperationResult;
 
 /** The operation's method, path template and responses, from the spec. */
 export function operationOf(api: Api, operationId: string): OperationShape {
