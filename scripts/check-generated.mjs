@@ -3,6 +3,15 @@
 // result differs from what is committed, naming the files and the command that fixes them.
 import { execFileSync, spawnSync } from 'node:child_process';
 
+// The spec's own generated sources first (openapi/src/scale/generated/, one v1 creation
+// operation per task type): they feed the bundle, so drift there is drift everywhere after it.
+const spec = spawnSync('node', ['openapi/scripts/generate-v1-create-paths.mjs', '--check'], {
+  stdio: 'inherit',
+});
+if (spec.status !== 0) {
+  process.exit(spec.status ?? 1);
+}
+
 const generate = spawnSync(
   'pnpm',
   ['turbo', 'run', 'generate', '--force', '--output-logs=errors-only'],

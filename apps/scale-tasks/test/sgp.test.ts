@@ -1,5 +1,10 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type MockServer, startMockServer } from '@scale-contracts/mock-server';
+import { check, errors } from '@scale-contracts/validators/sgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeTask } from '../src/sgp.js';
 import { mockEnv, runCli } from './support/cli.js';
 
 let mock: MockServer;
@@ -126,5 +131,121 @@ describe('claim, assign, batch-assign against the mock', () => {
     const missing = await runCli(['assign', '--evaluation-id', evaluation], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("required option '--task-id <id>' not specified");
+  });
+});
+
+/** A task as SGP (FastAPI) may send it: unset optional fields null, plain FlexibleValues. */
+const taskWithNulls = {
+  id: 'task_nulls',
+  task_type: 'EVALUATION_AUDIT',
+  task_entity_parent_id: 'evaluation_nulls',
+  task_entity_id: 'result_nulls',
+  account_id: 'account_nulls',
+  assigned_to: null,
+  assignment_expires_at: null,
+  status: 'PENDING',
+  priority: 2,
+  task_entity: {
+    id: 'result_nulls',
+    account_id: 'account_nulls',
+    application_spec_id: 'spec_nulls',
+    created_at: '2025-06-01T12:00:00Z',
+    created_by_user_id: 'user_1',
+    evaluation_id: 'evaluation_nulls',
+    evaluation_dataset_id: 'dataset_nulls',
+    evaluation_dataset_version_num: '1',
+    test_case_id: 'case_nulls',
+    label_status: 'PENDING',
+    result: null,
+    audit_status: null,
+    audit_required: null,
+    audit_comment: null,
+    completed_at: null,
+    time_spent_labeling_s: null,
+    annotated_by_user_id: null,
+    archived_at: null,
+    test_case_evaluation_data_schema: 'FLEXIBLE',
+    test_case_evaluation_data: {
+      generation_output: {
+        answer: 'Open 9 to 5.',
+        grounded: true,
+        follow_up: null,
+        tags: ['hours', 3, false],
+        sources: [{ text: 'Opening hours', metadata: null }],
+      },
+      generation_extra_info: null,
+    },
+  },
+};
+
+/** A one-route SGP stand-in: every request gets `body` (200), for what the mock never sends. */
+async function stubSgp(body: unknown): Promise<{ server: Server; url: string }> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('null optional fields (scale-gp 0.1.0a59 Optional fields, sent as null by FastAPI)', () => {
+  it('describeTask reads a null assignee and a null expiry as "nobody" and no expiry', () => {
+    expect(check('EvaluationTask', taskWithNulls)).toBe(true);
+    expect(describeTask(taskWithNulls as never)).toBe(
+      'task task_nulls (EVALUATION_AUDIT, priority 2, status PENDING, assigned to nobody)',
+    );
+    expect(
+      describeTask({
+        ...(taskWithNulls as never as Parameters<typeof describeTask>[0]),
+        assigned_to: { id: 'user_1', email: 'ana@example.com', first_name: null },
+        assignment_expires_at: '2025-06-01T13:00:00Z',
+      }),
+    ).toBe(
+      'task task_nulls (EVALUATION_AUDIT, priority 2, status PENDING, assigned to ana@example.com, until 2025-06-01T13:00:00Z)',
+    );
+  });
+
+  it('claim prints a task with null fields and plain values, and --json keeps them', async () => {
+    const stub = await stubSgp(taskWithNulls);
+    try {
+      const env = { SGP_API_KEY: 'sgp_stub_key', SGP_BASE_URL: stub.url };
+      const line = await runCli(['claim', '--evaluation-id', 'evaluation_nulls'], { env });
+      expect(line.code, line.stderr).toBe(0);
+      expect(line.stdout).toBe(
+        'claimed task task_nulls (EVALUATION_AUDIT, priority 2, status PENDING, assigned to nobody) in evaluation evaluation_nulls\n',
+      );
+      const json = await runCli(['claim', '--evaluation-id', 'evaluation_nulls', '--json'], {
+        env,
+      });
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toEqual(taskWithNulls);
+    } finally {
+      stub.server.close();
+    }
+  });
+
+  it('a manual assignment from the mock has a null expiry, shown as none', async () => {
+    const env = mockEnv(mock);
+    const claimed = await runCli(['claim', '--evaluation-id', evaluation, '--json'], { env });
+    const task = JSON.parse(claimed.stdout) as { id: string };
+    const assigned = await runCli(
+      ['assign', '--evaluation-id', evaluation, '--task-id', task.id, '--user', 'dee', '--json'],
+      { env },
+    );
+    expect(assigned.code, assigned.stderr).toBe(0);
+    expect(JSON.parse(assigned.stdout)).toMatchObject({
+      id: task.id,
+      assigned_to: 'dee',
+      assignment_expires_at: null,
+    });
+  });
+
+  it('a task whose required field has the wrong type is still invalid, at its pointer', () => {
+    const bad = { ...taskWithNulls, priority: 'high' };
+    expect(check('EvaluationTask', bad)).toBe(false);
+    expect(
+      errors('EvaluationTask', bad).map((issue) => `${issue.path} ${issue.keyword}`),
+    ).toContain('/priority type');
   });
 });

@@ -127,11 +127,13 @@ export function createCore<Paths extends {}>(setup: CoreSetup) {
 
   /**
    * Awaits an openapi-fetch call: a non-success status becomes its typed error (body redacted),
-   * a success is validated as `validate` says and its data returned.
+   * a success is validated as `validate` says and its data returned. `accept` names statuses
+   * beyond 2xx that are this operation's answer (a 302 whose Location is the result).
    */
   async function call<Data>(
     operationId: string,
     pending: Promise<{ data?: Data; error?: unknown; response: Response }>,
+    settings: { accept?: readonly number[] } = {},
   ): Promise<Data> {
     const { data, error, response } = await pending;
     // Built only when something went wrong: a success in `off` mode does no extra work.
@@ -140,7 +142,7 @@ export function createCore<Paths extends {}>(setup: CoreSetup) {
       method: setup.operations[operationId]?.method,
       requestId: requestIdOf(response.headers),
     });
-    if (!response.ok) {
+    if (!response.ok && !settings.accept?.includes(response.status)) {
       throw apiErrorFor(
         response.status,
         redactValue(error, secrets),

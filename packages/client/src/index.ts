@@ -21,13 +21,24 @@ export type { Logger, LogLevel } from './logger.js';
 export { Paginator } from './pagination.js';
 export { retryPolicy } from './retry-policy.js';
 export {
+  type BatchRef,
+  type CreateBatchParams,
   createScaleClient,
+  type DatasetDeliveriesParams,
+  type DatasetDeliveryParams,
+  type DatasetTaskParams,
+  type DatasetTasksParams,
   type DeliveryTaskResponsesParams,
   type DeliveryTasksParams,
   type ListBatchesParams,
   type ListTasksParams,
   type ListV1TasksParams,
+  type ParsedSchema,
+  type ProjectRef,
   type ScaleClient,
   type ScaleClientOptions,
+  type SetBatchMetadataParams,
+  type V1CreateTaskBody,
 } from './scale.js';
+export { type JsonErrorLocation, type JsonSchemaObject, SchemaParseError } from './schema-json.js';
 export { createSgpClient, type SgpClient, type SgpClientOptions } from './sgp.js';

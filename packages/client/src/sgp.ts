@@ -18,6 +18,12 @@ export interface SgpClientOptions extends ClientOptions {
 /**
  * A client of the SGP evaluation-task API, shaped like the official SGP Node client:
  * `client.evaluations.tasks.update(evaluationId, taskId, body)`, plus `claim` and `batchAssign`.
+ *
+ * The tasks it returns are the server's JSON as it is. SGP is a FastAPI service: an optional
+ * field that is unset comes as `null` (the official `scale-gp` models type these fields
+ * `Optional[...]`), so read `task.assigned_to`, `task.assignment_expires_at`,
+ * `task.task_entity` and the result's optional fields as "absent or null"
+ * (`task.assigned_to ?? undefined`), never only as `undefined`.
  */
 export function createSgpClient(options: SgpClientOptions = {}) {
   const env =

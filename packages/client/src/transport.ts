@@ -34,6 +34,16 @@ const credentialHeaders = [
   'proxy-authorization',
 ];
 const requestIdHeaders = ['x-request-id', 'request-id', 'x-scale-request-id', 'x-amzn-requestid'];
+/** How many retries came before each response the transport returned (absent: none). */
+const retriesByResponse = new WeakMap<Response, number>();
+
+/**
+ * How many retries preceded this response (0 when the first attempt answered). A 409 or 400
+ * after a retry may be the echo of an earlier attempt that the server did carry out.
+ */
+export function retriesOf(response: Response): number {
+  return retriesByResponse.get(response) ?? 0;
+}
 
 /** The server's request id, from whichever header carries it. */
 export function requestIdOf(headers: Headers): string | undefined {
@@ -166,6 +176,8 @@ export function createTransport(options: TransportOptions) {
           body,
           signal,
           attempt === 0 && body === undefined ? request : undefined,
+          // `redirect: 'manual'` on the call: the redirect itself is the answer (its Location read by the caller).
+          request.redirect !== 'manual',
         );
         payload = await response.text();
         settle();
@@ -212,6 +224,9 @@ export function createTransport(options: TransportOptions) {
         await pause(sleep, delay, callerSignal, label, context);
         continue;
       }
+      if (attempt > 0) {
+        retriesByResponse.set(response, attempt);
+      }
       return bufferedResponse(response, noBodyStatus.has(response.status) ? '' : payload);
     }
   };
@@ -255,7 +270,10 @@ async function pause(
   }
 }
 
-/** Follows up to 5 redirects by hand, so that credentials never travel to another origin. */
+/**
+ * Follows up to 5 redirects by hand, so that credentials never travel to another origin; with
+ * `follow` false, returns the first answer, redirect or not, and sends nothing to its Location.
+ */
 async function fetchFollowingRedirects(
   fetchImpl: FetchFunction,
   start: URL,
@@ -264,7 +282,8 @@ async function fetchFollowingRedirects(
   startBody: ArrayBuffer | undefined,
   signal: AbortSignal,
   /** The caller's Request, sent as it is on the first hop when it has no body to replay. */
-  original?: Request,
+  original: Request | undefined,
+  follow: boolean,
 ): Promise<Response> {
   let url = start;
   let method = startMethod;
@@ -282,7 +301,7 @@ async function fetchFollowingRedirects(
             redirect: 'manual',
           });
     const location = response.headers.get('location');
-    if (!redirectStatus.has(response.status) || !location) {
+    if (!follow || !redirectStatus.has(response.status) || !location) {
       return response;
     }
     await response.body?.cancel();

@@ -1,3 +1,5 @@
+import { operations as scaleOperations } from '@scale-contracts/validators/scale';
+import { operations as sgpOperations } from '@scale-contracts/validators/sgp';
 import { describe, expect, it } from 'vitest';
 import { createScaleClient, retryPolicy } from '../src/index.js';
 import { retryAfterMs } from '../src/transport.js';
@@ -83,10 +85,41 @@ describe('backoff', () => {
 
 describe('retry policy', () => {
   it('names every operation of both APIs, and never retries claiming or auditing', () => {
-    expect(Object.keys(retryPolicy)).toHaveLength(25);
+    // Set-wise rather than a count, so that the failure names what is missing or stale.
+    const specified = [...Object.keys(scaleOperations), ...Object.keys(sgpOperations)];
+    expect(specified.filter((operationId) => !(operationId in retryPolicy))).toEqual([]);
+    expect(
+      Object.keys(retryPolicy).filter((operationId) => !specified.includes(operationId)),
+    ).toEqual([]);
     expect(retryPolicy.claimEvaluationTask?.retry).toBe('never');
     expect(retryPolicy.auditV1Task?.retry).toBe('never');
     expect(retryPolicy.createChatTask?.retry).toBe('with-unique-id');
     expect(retryPolicy.getTasks?.retry).toBe('always');
+  });
+
+  it('retries every new v2 operation, each with its reason', () => {
+    const added = [
+      'createBatch',
+      'finalizeBatch',
+      'pauseBatch',
+      'resumeBatch',
+      'cancelBatch',
+      'setBatchMetadata',
+      'getAnnotation',
+      'getDatasets',
+      'getDatasetDeliveries',
+      'getDatasetDelivery',
+      'getDatasetTasks',
+      'getDatasetTask',
+      'getDatasetTaskResponseUrl',
+      'getSchema',
+    ];
+    for (const operationId of added) {
+      expect(scaleOperations, operationId).toHaveProperty(operationId);
+      expect(retryPolicy[operationId]?.retry, operationId).toBe('always');
+      expect(retryPolicy[operationId]?.why, operationId).toMatch(/\w/);
+    }
+    expect(retryPolicy.createBatch?.why).toMatch(/409/);
+    expect(retryPolicy.pauseBatch?.why).toMatch(/400/);
   });
 });

@@ -38,8 +38,11 @@ options:
   --evaluation-id <id>    an SGP evaluation to check; repeat for several (SGP has no list)
   --allow-writes          also run write operations (default: only against the mock)
   --no-allow-writes       never run write operations, even against the mock
+  --stateless             only the checks a stateless spec-driven mock (e.g. Prism) can pass;
+                          checks that need server state are skipped ("needs server state")
   --rps <n>               requests per second (default 5; unlimited against the mock)
-  --max-requests <n>      send at most n requests; later checks are skipped (default 200)
+  --max-requests <n>      send at most n requests; later checks are skipped (default 200;
+                          unlimited against the mock)
   --timeout-ms <n>        per request (default 30000)
   --report <file>         also write the report: file.xml (JUnit) or file.json
   --quiet                 no progress lines; the report shows only failures and totals
@@ -161,6 +164,7 @@ async function runVerify(args: string[]): Promise<number> {
     sgpAccountId: values['sgp-account-id'],
     evaluationIds: values['evaluation-id'],
     allowWrites,
+    stateless: values.stateless ?? false,
     requestsPerSecond: numberOption('rps', values.rps, false),
     maxRequests: numberOption('max-requests', values['max-requests'], true),
     timeoutMs: numberOption('timeout-ms', values['timeout-ms'], false),
@@ -173,9 +177,14 @@ async function runVerify(args: string[]): Promise<number> {
       `${NAME}: no --base-url, verifying the bundled mock server; writes ${allowWrites ? 'allowed (the mock is disposable; --no-allow-writes to skip them)' : 'not allowed'}\n`,
     );
   }
+  if (values.stateless && !values.quiet) {
+    process.stderr.write(
+      `${NAME}: --stateless: checks that need server state (read-backs, state transitions, made-up keys, refusals only the server's data decides) are skipped\n`,
+    );
+  }
   if (!againstMock && allowWrites && !values.quiet) {
     process.stderr.write(
-      `${NAME}: --allow-writes: this run creates, tags and cancels its own tasks, accepts one completed v1 task, and claims and assigns SGP tasks at ${baseUrl}\n`,
+      `${NAME}: --allow-writes: this run creates, tags and cancels its own tasks, creates, pauses and cancels its own batch, accepts one completed v1 task, and claims and assigns SGP tasks at ${baseUrl}\n`,
     );
   }
   // Loaded only now: the validators take a moment to load, and help or a usage error need none.
@@ -219,6 +228,7 @@ function parseVerify(args: string[]) {
       'sgp-account-id': { type: 'string' },
       'evaluation-id': { type: 'string', multiple: true },
       'allow-writes': { type: 'boolean' },
+      stateless: { type: 'boolean' },
       rps: { type: 'string' },
       'max-requests': { type: 'string' },
       'timeout-ms': { type: 'string' },

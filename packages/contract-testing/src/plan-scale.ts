@@ -1,4 +1,20 @@
+import { operations } from '@scale-contracts/validators/scale';
+import { planBatches } from './plan-batches.js';
+import { planDatasets } from './plan-datasets.js';
+import {
+  collect,
+  listOf,
+  MALFORMED_TOKEN,
+  missing,
+  followPage as nextPage,
+  objectOf,
+  refOf,
+  refused as rejected,
+  stringOf,
+  WRITES_OFF,
+} from './plan-helpers.js';
 import type { Exchange, QueryValue, Session } from './session.js';
+import { showValue } from './violations.js';
 
 /** What the Scale plan needs besides the session. */
 export interface PlanContext {
@@ -9,34 +25,24 @@ export interface PlanContext {
 
 const API = 'scale';
 const ALL_OPTS = ['annotation_details', 'attachment_details', 'model_parameters', 'submissions'];
-/** A cursor no server hands out: bytes that are neither base64 nor an id. */
-export const MALFORMED_TOKEN = '%%not-a-cursor%%';
-const WRITES_OFF = 'writes not allowed (allowWrites / --allow-writes)';
 
-type Json = Record<string, unknown>;
-const objectOf = (value: unknown): Json | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Json)
-    : undefined;
-const listOf = (exchange: Exchange | undefined, key: string): Json[] => {
-  const value = objectOf(exchange?.body)?.[key];
-  return Array.isArray(value) ? (value.map(objectOf).filter(Boolean) as Json[]) : [];
-};
-const stringOf = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
-/** The cursor of a page when the response was a success, else undefined. */
-const cursorOf = (exchange: Exchange | undefined): string | undefined =>
-  exchange && exchange.status < 300 ? stringOf(objectOf(exchange.body)?.next_token) : undefined;
-/** An id or name field of a (possibly expanded) reference: `"p_1"` or `{ id: "p_1" }`. */
-const refOf = (value: unknown, key = 'id'): string | undefined =>
-  stringOf(value) ?? stringOf(objectOf(value)?.[key]);
-const missing = (runId: string, what: string) => `scale-contracts-missing-${what}-${runId}`;
+export { MALFORMED_TOKEN };
+/** The v1 creation operations, one per task type: `createV1<Type>Task`, POST /v1/task/<type>. */
+export const V1_CREATE_OPERATIONS = Object.entries(
+  operations as Readonly<Record<string, { readonly method: string; readonly path: string }>>,
+).flatMap(([operationId, operation]) =>
+  operation.method === 'POST' && /^\/v1\/task\/[a-z0-9]+$/.test(operation.path)
+    ? [{ operationId, path: operation.path }]
+    : [],
+);
+const CREATE_CATEGORIZATION = 'createV1CategorizationTask';
 
 /**
  * Verifies the Scale v2 and v1 APIs: authentication, every read operation with ids discovered
- * by chaining (projects → batches → tasks → deliveries; v1 list → v1 task), a next page of each
- * paginated list, negative checks that must be refused with a documented 4xx, and, with
- * `allowWrites`, every write operation on a task it creates itself.
+ * by chaining (projects → batches → tasks → annotations → deliveries → response schemas;
+ * datasets → deliveries → tasks → attachment downloads; v1 list → v1 task), a next page of
+ * each paginated list, negative checks that must be refused with a documented 4xx, and, with
+ * `allowWrites`, every write operation on a task or batch it creates itself.
  */
 export async function planScale(s: Session, context: PlanContext): Promise<void> {
   const { runId } = context;
@@ -148,10 +154,13 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
     ['without batch_id or batch_name is rejected', {}],
     ['an unknown batch_id is rejected', { batch_id: missing(runId, 'batch') }],
   ]);
+  await planBatches(s, { ...context, projectId, projectName });
 
   // Tasks.
   s.info('scale: tasks');
   let taskId: string | undefined;
+  /** Responses with `opts=annotation_details`: where annotation ids come from. */
+  const detailed: (Exchange | undefined)[] = [];
   if (projectId && projectName) {
     const page = await s.check(
       API,
@@ -171,13 +180,14 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
     );
     // A completed task shows the most (threads, annotations): prefer it for getTask.
     taskId = stringOf(listOf(completed, 'tasks')[0]?.task_id) ?? taskId;
-    await s.check(
+    const everyOpt = await s.check(
       API,
       'getTasks',
       'with expand=project,batch and every opt',
       { query: { project_id: projectId, limit: 2, expand: ['project', 'batch'], opts: ALL_OPTS } },
       'success',
     );
+    detailed.push(everyOpt);
   } else {
     s.skip(API, 'getTasks', 'by project', none('project'));
   }
@@ -205,12 +215,14 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
   ]);
   if (taskId) {
     await s.check(API, 'getTask', 'by task_id', { query: { task_id: taskId } }, 'success');
-    await s.check(
-      API,
-      'getTask',
-      'with every opt',
-      { query: { task_id: taskId, opts: ALL_OPTS } },
-      'success',
+    detailed.unshift(
+      await s.check(
+        API,
+        'getTask',
+        'with every opt',
+        { query: { task_id: taskId, opts: ALL_OPTS } },
+        'success',
+      ),
     );
     await s.check(
       API,
@@ -231,9 +243,37 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
     ],
   ]);
 
+  // Annotations, by an id found in a task fetched with opts=annotation_details.
+  const annotationId = detailed
+    .filter((exchange) => exchange !== undefined && exchange.status < 300)
+    .flatMap((exchange) => collect(exchange?.body, 'annotations'))
+    .map((annotation) => stringOf(annotation.id))
+    .find(Boolean);
+  if (annotationId) {
+    await s.check(
+      API,
+      'getAnnotation',
+      'by annotation_id (from a task with opts=annotation_details)',
+      { query: { annotation_id: annotationId } },
+      'success',
+    );
+  } else {
+    s.skip(API, 'getAnnotation', 'by annotation_id', none('annotation with an id'));
+  }
+  await rejected(s, 'getAnnotation', [
+    ['without annotation_id is refused with 400', {}, 400],
+    [
+      'an unknown annotation_id is refused with 404',
+      { annotation_id: missing(runId, 'annotation') },
+      404,
+    ],
+  ]);
+
   // Deliveries.
   s.info('scale: deliveries');
   let deliveryId: string | undefined;
+  /** getDeliveryTasks pages: where response_schema_ids come from. */
+  const deliveryDocs: (Exchange | undefined)[] = [];
   if (projectId && projectName) {
     const deliveries = await s.check(
       API,
@@ -285,14 +325,17 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
       { query: { project_id: projectId, limit: 2 } },
       'success',
     );
+    deliveryDocs.push(docs);
     await nextPage(s, 'getDeliveryTasks', docs, { project_id: projectId, limit: 2 });
     if (deliveryId) {
-      await s.check(
-        API,
-        'getDeliveryTasks',
-        'by project_name and delivery_id',
-        { query: { project_name: projectName, delivery_id: deliveryId, limit: 2 } },
-        'success',
+      deliveryDocs.push(
+        await s.check(
+          API,
+          'getDeliveryTasks',
+          'by project_name and delivery_id',
+          { query: { project_name: projectName, delivery_id: deliveryId, limit: 2 } },
+          'success',
+        ),
       );
     }
   } else {
@@ -312,6 +355,35 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
     ['without project_id or project_name is rejected', { limit: 2 }],
     ['a status outside the enum is rejected', { ...batchesQuery, status: 'not_a_status' }],
   ]);
+
+  // Response schemas, by the response_schema_id of a delivered task.
+  const schemaId = deliveryDocs
+    .flatMap((exchange) => (exchange && exchange.status < 300 ? listOf(exchange, 'docs') : []))
+    .map((doc) => stringOf(doc.response_schema_id))
+    .find(Boolean);
+  if (schemaId) {
+    await s.check(
+      API,
+      'getSchema',
+      "by a delivered task's response_schema_id",
+      { query: { schema_id: schemaId } },
+      'success',
+      { assert: schemaJsonParses },
+    );
+  } else {
+    s.skip(
+      API,
+      'getSchema',
+      'by response_schema_id',
+      none('delivered task with a response_schema_id'),
+    );
+  }
+  await rejected(s, 'getSchema', [
+    ['without schema_id is refused with 400', {}, 400],
+    ['an unknown schema_id is refused with 404', { schema_id: missing(runId, 'schema') }, 404],
+  ]);
+
+  await planDatasets(s, context);
 
   // v1 tasks.
   s.info('scale: v1 tasks');
@@ -369,7 +441,7 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
   const writeOperations = [
     'createChatTask',
     'setTaskMetadata',
-    'createV1Task',
+    ...V1_CREATE_OPERATIONS.map((operation) => operation.operationId),
     'setV1TaskMetadata',
     'setV1TaskUniqueId',
     'deleteV1TaskUniqueId',
@@ -452,25 +524,41 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
   };
   const created = await s.check(
     API,
-    'createV1Task',
+    CREATE_CATEGORIZATION,
     'create a categorization task',
-    { path: '/v1/task/categorization', body: v1Body },
+    { body: v1Body },
     'success',
   );
   await s.check(
     API,
-    'createV1Task',
+    CREATE_CATEGORIZATION,
     'a repeated unique_id is refused with 409',
-    { path: '/v1/task/categorization', body: v1Body },
+    { body: v1Body },
     409,
+  );
+  const { categories: _categories, ...withoutCategories } = v1Body;
+  await s.check(
+    API,
+    CREATE_CATEGORIZATION,
+    'without categories is rejected',
+    { body: { ...withoutCategories, unique_id: `${uniqueId}-no-categories` } },
+    'rejected',
   );
   await s.check(
     API,
-    'createV1Task',
-    'an unknown task type is rejected',
+    CREATE_CATEGORIZATION,
+    'a task type without a path is refused with 404',
     { path: '/v1/task/not_a_task_type', body: { ...v1Body, unique_id: `${uniqueId}-bad-type` } },
-    'rejected',
+    404,
   );
+  // Every other type's path exists and wants a key. Creating one task of each type on a live
+  // account would cost money (and need projects set up per type), so each gets a request that
+  // cannot create anything: no credential, no body.
+  for (const { operationId } of V1_CREATE_OPERATIONS) {
+    if (operationId !== CREATE_CATEGORIZATION) {
+      await s.check(API, operationId, 'no API key is refused with 401', { auth: 'none' }, 401);
+    }
+  }
   const createdId = stringOf(objectOf(created?.body)?.task_id);
   const task = (id: string, suffix = '') => `/v1/task/${encodeURIComponent(id)}${suffix}`;
   if (createdId) {
@@ -581,34 +669,30 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
   }
 }
 
-/** Checks that each query is refused with a documented 4xx. */
-async function rejected(
-  s: Session,
-  operationId: string,
-  cases: [name: string, query: Record<string, QueryValue>][],
-): Promise<void> {
-  for (const [name, query] of cases) {
-    await s.check(API, operationId, name, { query }, 'rejected');
+/** `schema.json` is a JSON Schema serialized to a string: it must parse (to an object or a boolean). */
+function schemaJsonParses(exchange: Exchange) {
+  const json = objectOf(objectOf(exchange.body)?.schema)?.json;
+  if (typeof json !== 'string') {
+    return [];
   }
-}
-
-/** Follows the page's `next_token` once; skipped when the first page was the last. */
-async function nextPage(
-  s: Session,
-  operationId: string,
-  page: Exchange | undefined,
-  query: Record<string, QueryValue>,
-): Promise<void> {
-  const token = cursorOf(page);
-  if (token) {
-    await s.check(
-      API,
-      operationId,
-      'next page',
-      { query: { ...query, next_token: token } },
-      'success',
-    );
-  } else {
-    s.skip(API, operationId, 'next page', 'the first page was the last (no next_token)');
+  try {
+    const parsed: unknown = JSON.parse(json);
+    // A JSON Schema is an object, or a boolean (`true` accepts anything).
+    if (
+      typeof parsed === 'boolean' ||
+      (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+    ) {
+      return [];
+    }
+  } catch {
+    // reported below
   }
+  return [
+    {
+      pointer: '/schema/json',
+      keyword: 'json',
+      expected: 'a JSON Schema serialized as a string (an object or a boolean once parsed)',
+      actual: showValue(json),
+    },
+  ];
 }

@@ -117,12 +117,16 @@ export async function planSgp(
     );
     const task = objectOf(claimed?.body);
     const taskId = stringOf(task?.id);
+    // `assigned_to` is a user ID, an expanded user object, or null / absent (SGP is FastAPI,
+    // which sends an unset `Optional` field as null; scale-gp 0.1.0a59 `Task.assigned_to`).
     const user = stringOf(task?.assigned_to) ?? stringOf(objectOf(task?.assigned_to)?.id);
     if (!taskId || !user) {
       const reason =
         claimed && claimed.status < 300 && claimed.body === null
           ? 'nothing left to claim (claim returned null)'
-          : 'no claimed task (with an assignee) to chain from';
+          : taskId && task?.assigned_to === null
+            ? 'the claimed task has no assignee (assigned_to is null) to reassign it to'
+            : 'no claimed task (with an assignee) to chain from';
       s.skip(API, 'updateEvaluationTask', `reassign the claimed task${of}`, reason);
       s.skip(API, 'batchAssignEvaluationTasks', `assign the claimed task${of}`, reason);
       continue;

@@ -36,7 +36,7 @@ export function formatText(report: Report, options: FormatTextOptions = {}): str
     lines.push(`SGP at ${report.sgpBaseUrl}`);
   }
   lines.push(
-    `${report.requests} requests in ${seconds(report.durationMs)}, writes ${report.writes ? 'allowed' : 'not allowed'}, started ${report.startedAt}`,
+    `${report.requests} requests in ${seconds(report.durationMs)}, writes ${report.writes ? 'allowed' : 'not allowed'}${report.stateless ? ', stateless' : ''}, started ${report.startedAt}`,
   );
   for (const operation of report.operations) {
     if (options.failuresOnly && !operationFailed(operation)) {

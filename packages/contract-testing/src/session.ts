@@ -18,10 +18,12 @@ const validators = {
   scale: {
     operations: scale.operations as Record<string, OperationShape>,
     validateResponse: scale.validateResponse as ValidateResponse,
+    validateRequest: scale.validateRequest as ValidateRequest,
   },
   sgp: {
     operations: sgp.operations as Record<string, OperationShape>,
     validateResponse: sgp.validateResponse as ValidateResponse,
+    validateRequest: sgp.validateRequest as ValidateRequest,
   },
 };
 
@@ -35,6 +37,10 @@ type ValidateResponse = (
   status: number,
   body: unknown,
   options: { contentType?: string },
+) => OperationResult;
+type ValidateRequest = (
+  operationId: string,
+  parts: { path?: unknown; query?: unknown; headers?: Record<string, unknown>; body?: unknown },
 ) => OperationResult;
 
 /** The operation's method, path template and responses, from the spec. */
@@ -73,7 +79,11 @@ export type Expectation = 'success' | 'rejected' | 'documented' | number;
 
 /** A response as a check saw it. */
 export interface Exchange {
+  /** The request as the report shows it (`GET /v2/tasks?limit=0`). */
+  request: string;
   status: number;
+  /** The response headers, names in lower case. */
+  headers: Record<string, string>;
   contentType: string;
   /** The parsed JSON body; undefined when there was none or it was not JSON. */
   body: unknown;
@@ -100,7 +110,30 @@ export interface SessionOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Waits before retrying a 429 (injectable for tests). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Run only the checks a stateless, spec-driven server (a mock answering from the spec's
+   * examples) can pass; the others are recorded as skipped with {@link NEEDS_STATE}. See
+   * {@link needsServerState} for the rule.
+   */
+  stateless?: boolean;
 }
+
+/** More about a check than its request and expected status. */
+export interface CheckOptions {
+  /**
+   * The verdict depends on what the server kept from earlier requests (a read-back after a
+   * write, a state transition): skipped in stateless mode.
+   */
+  stateful?: boolean;
+  /**
+   * What the spec says about the response beyond its schema (e.g. a `Location` header that is
+   * a URL); its violations join the schema's. Judged only when the status is the expected one.
+   */
+  assert?: (exchange: Exchange) => Violation[];
+}
+
+/** Why a check is skipped in stateless mode. */
+export const NEEDS_STATE = 'needs server state';
 
 /** A made-up credential, for the "wrong key is refused" checks. */
 export const WRONG_KEY = 'scale-contracts-not-a-real-key';
@@ -160,8 +193,20 @@ export class Session {
     name: string,
     spec: RequestSpec,
     expect: Expectation,
+    options: CheckOptions = {},
   ): Promise<Exchange | undefined> {
     const request = this.describe(api, operationId, spec);
+    if (this.options.stateless && this.needsServerState(api, operationId, spec, expect, options)) {
+      this.record(api, operationId, {
+        name,
+        request,
+        status: null,
+        ok: true,
+        skipped: NEEDS_STATE,
+        violations: [],
+      });
+      return undefined;
+    }
     if (this.requests >= this.options.maxRequests) {
       this.record(api, operationId, {
         name,
@@ -178,6 +223,9 @@ export class Session {
     try {
       exchange = await this.send(api, operationId, spec);
       violations = assess(api, operationId, exchange, expect);
+      if (options.assert && !violations.some((violation) => violation.keyword === 'status')) {
+        violations.push(...options.assert(exchange));
+      }
     } catch (error) {
       violations = [
         {
@@ -196,6 +244,89 @@ export class Session {
       violations,
     });
     return exchange;
+  }
+
+  /**
+   * Records a check of what the server must have kept (a batch's status after a transition,
+   * metadata after a merge), judged on the response an earlier check got: no request of its
+   * own. `assert` returns the violations. Skipped in stateless mode, and when that check got
+   * no 2xx response (it has failed or been skipped already).
+   */
+  state(
+    api: Api,
+    operationId: string,
+    name: string,
+    exchange: Exchange | undefined,
+    assert: (body: unknown) => Violation[],
+  ): void {
+    if (this.options.stateless || !exchange || exchange.status < 200 || exchange.status > 299) {
+      this.skip(
+        api,
+        operationId,
+        name,
+        this.options.stateless ? NEEDS_STATE : 'the request it judges got no 2xx response',
+      );
+      return;
+    }
+    const violations = assert(exchange.body);
+    this.record(api, operationId, {
+      name,
+      request: exchange.request,
+      status: exchange.status,
+      ok: violations.length === 0,
+      violations,
+    });
+  }
+
+  /**
+   * The stateless rule: a check needs server state, and is skipped in stateless mode, when
+   * 1. the plan marks it `stateful` (a read-back after a write, a transition refused because of
+   *    an earlier one);
+   * 2. it sends a made-up key (only a server that knows the keys tells it from a real one;
+   *    "no key → 401" follows from the spec's security requirement and runs);
+   * 3. it is a negative check (a 4xx expected) whose request conforms to the operation's
+   *    request schema (path, query, headers, body): then only the server's data or rules can
+   *    refuse it (an unknown id, a one-of filter, a cursor it never issued, a reused
+   *    unique_id). A negative check whose request breaks the spec (a missing required
+   *    parameter, a value outside its enum or range, a body of the wrong shape) runs.
+   */
+  private needsServerState(
+    api: Api,
+    operationId: string,
+    spec: RequestSpec,
+    expect: Expectation,
+    options: CheckOptions,
+  ): boolean {
+    if (options.stateful || spec.auth === 'wrong') {
+      return true;
+    }
+    const negative = expect === 'rejected' || (typeof expect === 'number' && expect >= 400);
+    if (!negative || spec.auth === 'none') {
+      return false;
+    }
+    return this.conforms(api, operationId, spec);
+  }
+
+  /** True when the request satisfies the operation's request schema. */
+  private conforms(api: Api, operationId: string, spec: RequestSpec): boolean {
+    const template = operationOf(api, operationId).path;
+    let body: unknown = spec.body;
+    if (spec.rawBody !== undefined) {
+      try {
+        body = JSON.parse(spec.rawBody);
+      } catch {
+        return false;
+      }
+    }
+    const query = Object.fromEntries(
+      Object.entries(spec.query ?? {}).filter(([, value]) => value !== undefined),
+    );
+    return validators[api].validateRequest(operationId, {
+      path: pathParameters(template, spec.path ?? template),
+      query,
+      headers: this.options.targets[api]?.headers ?? {},
+      body,
+    }).valid;
   }
 
   private record(api: Api, operationId: string, check: CheckResult): void {
@@ -307,20 +438,56 @@ export class Session {
         continue;
       }
       const contentType = response.headers.get('content-type') ?? '';
+      const seen = {
+        request: this.describe(api, operationId, spec),
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        contentType,
+      };
       let parsed: unknown;
       if (text !== '' && isJson(mediaTypeOf(contentType))) {
         try {
           parsed = JSON.parse(text);
         } catch {
-          return { status: response.status, contentType, body: undefined, text };
+          return { ...seen, body: undefined, text };
         }
       }
-      return { status: response.status, contentType, body: parsed, text };
+      return { ...seen, body: parsed, text };
     }
   }
 }
 
-const describeBody = (exchange: Exchange) =>
+/** The path parameters of `path` under `template` (`/v1/task/{task_id}`), decoded; {} when it does not match. */
+function pathParameters(template: string, path: string): Record<string, string> {
+  const names: string[] = [];
+  const pattern = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const name = /^\{([^}]+)\}$/.exec(part)?.[1];
+      if (name === undefined) {
+        return part.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      }
+      names.push(name);
+      return '([^/]+)';
+    })
+    .join('');
+  const match = new RegExp(`^${pattern}$`).exec(path);
+  if (!match) {
+    return {};
+  }
+  return Object.fromEntries(
+    names.map((name, index) => {
+      const raw = match[index + 1] ?? '';
+      try {
+        return [name, decodeURIComponent(raw)];
+      } catch {
+        return [name, raw];
+      }
+    }),
+  );
+}
+
+const describeBody = (exchange: Pick<Exchange, 'body' | 'text'>) =>
   exchange.text === ''
     ? ''
     : ` ${exchange.body === undefined ? truncate(exchange.text, 160) : showValue(exchange.body)}`;
@@ -329,7 +496,7 @@ const describeBody = (exchange: Exchange) =>
 export function assess(
   api: Api,
   operationId: string,
-  exchange: Exchange,
+  exchange: Pick<Exchange, 'status' | 'contentType' | 'body' | 'text'>,
   expect: Expectation,
 ): Violation[] {
   const { responses } = operationOf(api, operationId);

@@ -51,6 +51,8 @@ export interface Report {
   mock: boolean;
   /** True when write operations ran. */
   writes: boolean;
+  /** True when only the checks that need no server state ran (`stateless`). */
+  stateless: boolean;
   /** Requests sent. */
   requests: number;
   operations: OperationReport[];
@@ -86,9 +88,18 @@ export interface VerifyOptions {
   evaluationIds?: string[];
   /** Run write operations (create, metadata, cancel, unique_id, tags, audit, SGP update/claim/assign). Default false. */
   allowWrites?: boolean;
+  /**
+   * Run only the checks that need no server state or server semantics, for a stateless
+   * spec-driven mock (e.g. Prism): positive checks, negative checks whose request breaks the
+   * spec, "no key → 401". Skipped, with the reason `needs server state`: read-backs and state
+   * transitions after writes, made-up keys, and negative checks whose request conforms to the
+   * spec (only a server's data can refuse it: unknown ids, one-of filters, reused unique ids).
+   * Default false.
+   */
+  stateless?: boolean;
   /** Pace of requests (token bucket). Default 5 against a remote URL, unlimited against the mock. */
   requestsPerSecond?: number;
-  /** Most requests to send; checks beyond it are skipped. Default 200. */
+  /** Most requests to send; checks beyond it are skipped. Default 200 against a remote URL, unlimited against the mock. */
   maxRequests?: number;
   /** Per request. Default 30,000 ms. */
   timeoutMs?: number;

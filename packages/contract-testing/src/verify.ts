@@ -55,7 +55,9 @@ function positive(name: string, value: number | undefined, integer: boolean): vo
  * Verifies an API against the spec: sends valid requests to every read operation (ids found by
  * chaining), invalid ones that must be refused with a documented 4xx, requests without a key,
  * and, with `allowWrites`, every write operation; judges each response's status, content type
- * and body. Without `baseUrl` it starts the mock server, verifies it and closes it.
+ * and body. Without `baseUrl` it starts the mock server, verifies it and closes it. With
+ * `stateless`, only the checks a stateless spec-driven mock can pass run; the rest are skipped
+ * with the reason `needs server state`.
  * Requests are paced and bounded; the API keys never appear in the report.
  */
 export async function verify(options: VerifyOptions = {}): Promise<Report> {
@@ -126,10 +128,11 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     targets,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    maxRequests: options.maxRequests ?? DEFAULT_MAX_REQUESTS,
+    maxRequests: options.maxRequests ?? (mock ? Number.POSITIVE_INFINITY : DEFAULT_MAX_REQUESTS),
     pacer: createPacer(requestsPerSecond),
     secrets,
     onProgress: options.onProgress,
+    stateless: options.stateless ?? false,
   });
   const context = { allowWrites: options.allowWrites ?? false, runId: randomUUID().slice(0, 8) };
   try {
@@ -154,6 +157,7 @@ export async function verify(options: VerifyOptions = {}): Promise<Report> {
     durationMs: Date.now() - started,
     mock: mock !== undefined,
     writes: context.allowWrites,
+    stateless: options.stateless ?? false,
     requests: session.requests,
     operations: session.operations,
     totals: { checks: checks.length, passed: checks.length - failed - skipped, failed, skipped },

@@ -21,9 +21,17 @@ describe('scale-contracts verify against the mock (no base URL)', () => {
     expect(result.stdout).toMatch(
       /^scale-contracts verify all against http:\/\/127\.0\.0\.1:\d+ \(the mock server\)$/m,
     );
-    expect(result.stdout).toMatch(/^✓ createV1Task {2}POST \/v1\/task\/\{type\}$/m);
+    expect(result.stdout).toMatch(
+      /^✓ createV1CategorizationTask {2}POST \/v1\/task\/categorization$/m,
+    );
+    expect(result.stdout).toMatch(
+      /^ {2}✓ a task type without a path is refused with 404 +POST \/v1\/task\/not_a_task_type → 404$/m,
+    );
+    expect(result.stdout).toMatch(
+      /^✓ createV1AudioTranscriptionTask {2}POST \/v1\/task\/audiotranscription$/m,
+    );
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
-      '107 checks: 107 passed, 0 failed, 0 skipped',
+      '194 checks: 194 passed, 0 failed, 0 skipped',
     );
     expect(result.status, result.stderr).toBe(0);
   });

@@ -105,9 +105,9 @@ describe('toMatchOperation with { status, headers, body }', () => {
       /\(response\): contentType — expected: application\/json; actual: text\/plain/,
     ],
     [
-      'an error body without error',
-      { status: 400, body: { message: 'bad' } },
-      /\/error: required — expected: must have required property error; actual: \(absent\)/,
+      'an error body whose error is not a string',
+      { status: 400, body: { status_code: 400, error: 5 } },
+      /\/error: type — expected: must be string; actual: 5/,
     ],
   ])('fails on %s', (_name, response, message) => {
     expect(() => expect(response).toMatchOperation('scale', 'getTask')).toThrow(message);

@@ -11,6 +11,7 @@ function sampleReport(): Report {
     durationMs: 1234,
     mock: false,
     writes: false,
+    stateless: false,
     requests: 3,
     operations: [
       {

@@ -34,7 +34,7 @@ describe('verify against a team’s own fake', () => {
     expect(
       report.operations.flatMap((operation) => operation.checks.filter((check) => !check.ok)),
     ).toEqual([]);
-    expect(report.totals).toEqual({ checks: 91, passed: 91, failed: 0, skipped: 0 });
+    expect(report.totals).toEqual({ checks: 178, passed: 178, failed: 0, skipped: 0 });
     expect(report.mock).toBe(false);
   });
 
@@ -66,7 +66,7 @@ describe('verify against a team’s own fake', () => {
       api: 'all',
       ...keys,
       ...unlimited,
-      maxRequests: 80,
+      maxRequests: 400,
       evaluationIds: fake.evaluationIds,
       fetch: (url, init) => {
         seen.push(url);

@@ -5,10 +5,23 @@ import { type ProgressEvent, type Report, verify } from '../src/index.js';
 
 const scaleOperations = Object.keys(scale.operations);
 const sgpOperations = Object.keys(sgp.operations);
+/** One creation operation per v1 task type (POST /v1/task/<type>). */
+const v1Creations = Object.entries(scale.operations)
+  .filter(
+    ([, operation]) =>
+      operation.method === 'POST' && /^\/v1\/task\/[a-z0-9]+$/.test(operation.path),
+  )
+  .map(([operationId]) => operationId);
 const scaleWrites = [
+  'createBatch',
+  'finalizeBatch',
+  'pauseBatch',
+  'resumeBatch',
+  'cancelBatch',
+  'setBatchMetadata',
   'createChatTask',
   'setTaskMetadata',
-  'createV1Task',
+  ...v1Creations,
   'setV1TaskMetadata',
   'setV1TaskUniqueId',
   'deleteV1TaskUniqueId',
@@ -37,18 +50,18 @@ describe('verify against the mock server (no base URL)', () => {
     const events: ProgressEvent[] = [];
     const report = await verify({ allowWrites: true, onProgress: (event) => events.push(event) });
     expect(failures(report)).toEqual([]);
-    expect(report.totals).toEqual({ checks: 107, passed: 107, failed: 0, skipped: 0 });
-    expect(report).toMatchObject({ api: 'all', mock: true, writes: true, requests: 107 });
+    expect(report.totals).toEqual({ checks: 194, passed: 194, failed: 0, skipped: 0 });
+    expect(report).toMatchObject({ api: 'all', mock: true, writes: true, requests: 188 });
     expect(report.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(passedOperations(report)).toEqual([...scaleOperations, ...sgpOperations].sort());
-    expect(events.filter((event) => event.kind === 'check')).toHaveLength(107);
+    expect(events.filter((event) => event.kind === 'check')).toHaveLength(194);
     expect(events[0]).toEqual({ kind: 'info', message: 'starting the mock server' });
   });
 
   it.each([
     {
       api: 'scale' as const,
-      totals: { checks: 71, passed: 60, failed: 0, skipped: 11 },
+      totals: { checks: 148, passed: 100, failed: 0, skipped: 48 },
       skippedOperations: scaleWrites,
     },
     {

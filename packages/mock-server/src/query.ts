@@ -12,8 +12,11 @@ function scalar(schema: SchemaLike | undefined, value: string): unknown {
     case 'integer':
     case 'number':
       return NUMBER.test(value) ? Number(value) : value;
-    case 'boolean':
-      return value === 'true' ? true : value === 'false' ? false : value;
+    case 'boolean': {
+      // Any letter case: the official Python clients send Python's `str(True)`, `True`/`False`.
+      const lower = value.toLowerCase();
+      return lower === 'true' ? true : lower === 'false' ? false : value;
+    }
     default:
       return value;
   }
@@ -21,7 +24,7 @@ function scalar(schema: SchemaLike | undefined, value: string): unknown {
 
 /**
  * Converts a query string to the JSON values the operation's query schema declares: integers and
- * numbers, booleans (`true`/`false`), and arrays from repeated keys (a single value becomes a
+ * numbers, booleans (`true`/`false` in any letter case, so Python's `True`/`False` too), and arrays from repeated keys (a single value becomes a
  * one-item array where the schema is an array). What does not convert stays a string (or, for
  * a repeated key whose schema is not an array, a list), so that validation reports it.
  */

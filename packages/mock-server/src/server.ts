@@ -350,8 +350,10 @@ export async function startMockServerWith(options: InternalOptions = {}): Promis
           incoming.socket.destroy();
           return RESPONSE_ALREADY_SENT;
         }
-        const text = JSON.stringify(reply.body) ?? 'null';
-        const headers = { 'content-type': JSON_TYPE, ...reply.headers };
+        // A body of undefined is no body at all (a redirect), so no content type either.
+        const empty = reply.body === undefined;
+        const text = empty ? '' : (JSON.stringify(reply.body) ?? 'null');
+        const headers = { ...(empty ? {} : { 'content-type': JSON_TYPE }), ...reply.headers };
         if (fault.kind === 'truncate') {
           const bytes = Buffer.from(text, 'utf8');
           const cut = Math.min(
@@ -364,7 +366,9 @@ export async function startMockServerWith(options: InternalOptions = {}): Promis
           });
           return RESPONSE_ALREADY_SENT;
         }
-        return c.body(text, reply.status as never, headers);
+        return empty
+          ? c.body(null, reply.status as never, headers)
+          : c.body(text, reply.status as never, headers);
       });
     }
   };

@@ -146,17 +146,21 @@ export class SgpStore {
                 ? { image: { file_type: 'image', uri: `https://example.com/images/${index}.png` } }
                 : {}),
             },
+            generation_extra_info: null,
           };
     const assignedTo = this.assignedTo[index];
     const expiresAt = this.expiresAt[index] as number;
+    // SGP is a FastAPI service: an unset optional field (`Optional[...] = None` in the official
+    // `scale-gp` models) is sent as `null`, not left out. The mock does the same for the task's
+    // assignment and for the result's unset annotation and audit fields.
     return {
       id: this.ids[index] as string,
       task_type: EVALUATION_TASK_TYPES[this.type[index] as number] as EvaluationTask['task_type'],
       task_entity_parent_id: evaluation.id,
       task_entity_id: resultId,
       account_id: this.accountId,
-      ...(assignedTo === undefined ? {} : { assigned_to: assignedTo }),
-      ...(Number.isNaN(expiresAt) ? {} : { assignment_expires_at: iso(expiresAt) }),
+      assigned_to: assignedTo ?? null,
+      assignment_expires_at: Number.isNaN(expiresAt) ? null : iso(expiresAt),
       status: completed ? 'COMPLETED' : 'PENDING',
       priority: this.priority[index] as number,
       task_entity: {
@@ -173,6 +177,8 @@ export class SgpStore {
         label_status: completed ? 'COMPLETED' : 'PENDING',
         audit_status: 'UNAUDITED',
         audit_required: this.type[index] === 1,
+        audit_comment: null,
+        archived_at: null,
         result: completed
           ? { accuracy: r.pick(['correct', 'partially_correct', 'incorrect']) }
           : {},
@@ -183,7 +189,12 @@ export class SgpStore {
               annotated_by_identity_type: 'user',
               time_spent_labeling_s: r.int(20, 600),
             }
-          : {}),
+          : {
+              completed_at: null,
+              annotated_by_user_id: null,
+              annotated_by_identity_type: null,
+              time_spent_labeling_s: null,
+            }),
         test_case_evaluation_data_schema: schema,
         test_case_evaluation_data: data,
       } as EvaluationTask['task_entity'],

@@ -15,6 +15,7 @@ export interface MockRequest {
 /** What a handler answers: a status, a JSON body, extra headers. */
 export interface Reply {
   status: number;
+  /** A JSON value; `undefined` sends no body and no content type (a 302 redirect). */
   body: unknown;
   headers?: Record<string, string>;
   /**

@@ -1,9 +1,9 @@
-import type { V1Task } from '@scale-contracts/validators/scale';
+import { operations, type V1Task } from '@scale-contracts/validators/scale';
 import { badRequest, conflict, notFound } from './errors.js';
 import { instant, inWindow, type Pager } from './paging.js';
 import { mix, random, Stream } from './prng.js';
 import { ANSWERS, NAMES, PROMPTS } from './text.js';
-import { type Clock, type Handler, ok } from './types.js';
+import { type Clock, type Handler, type MockRequest, ok } from './types.js';
 import {
   type BatchRecord,
   EPOCH,
@@ -19,7 +19,7 @@ const PENDING = 0;
 const COMPLETED = 1;
 const CANCELED = 2;
 const ERROR = 3;
-/** The task types generated (a subset of `V1TaskType`). */
+/** The task types generated (a subset of `V1TaskType`; created tasks may be of any). */
 export const V1_TYPES = [
   'categorization',
   'imageannotation',
@@ -49,6 +49,18 @@ const COMMON_FIELDS = new Set([
   'unique_id',
   'tags',
 ]);
+
+/**
+ * The creation operations, one per task type (`POST /v1/task/<type>`, `createV1<Type>Task`),
+ * read from the spec's operations table: one handler serves them all, keyed by the type in the
+ * operation's path. A type without a path matches no route and answers 404.
+ */
+export const V1_CREATE_OPERATIONS = Object.entries(
+  operations as Readonly<Record<string, { readonly method: string; readonly path: string }>>,
+).flatMap(([operationId, operation]) => {
+  const match = /^\/v1\/task\/([a-z0-9]+)$/.exec(operation.path);
+  return operation.method === 'POST' && match ? [{ operationId, type: match[1] as string }] : [];
+});
 
 type Json = Record<string, unknown>;
 const hex8 = (value: number) => (value >>> 0).toString(16).padStart(8, '0');
@@ -392,6 +404,38 @@ export function v1Handlers(store: V1Store, pager: Pager, now: Clock): Record<str
     return ok(store.render(index));
   };
 
+  /** Creates a `pending` task of `type` (the operation's path): the non-common fields become its params. */
+  const create = (type: string, request: Json) => {
+    const project =
+      request.project === undefined
+        ? (world.projects[0] as ProjectRecord)
+        : projectNamed(request.project as string);
+    const batch = request.batch === undefined ? undefined : batchNamed(request.batch as string);
+    if (batch && batch.project !== project.index) {
+      throw badRequest(`Batch ${batch.name} is not in project ${project.name}.`);
+    }
+    const uniqueId = str(request.unique_id);
+    if (uniqueId !== undefined && store.byUniqueId.has(uniqueId)) {
+      throw conflict('A task with this unique_id already exists.');
+    }
+    const params = Object.fromEntries(
+      Object.entries(request).filter(([key]) => !COMMON_FIELDS.has(key)),
+    );
+    const index = store.create({
+      type,
+      project: project.index,
+      batch: batch ? batch.index : -1,
+      createdAt: now(),
+      metadata: (request.metadata as Json | undefined) ?? {},
+      tags: [...new Set((request.tags as string[] | undefined) ?? [])],
+      params,
+      ...(uniqueId === undefined ? {} : { uniqueId }),
+      ...(typeof request.instruction === 'string' ? { instruction: request.instruction } : {}),
+      ...(typeof request.callback_url === 'string' ? { callbackUrl: request.callback_url } : {}),
+    });
+    return ok(store.render(index));
+  };
+
   return {
     getV1Task: ({ path }) => ok(store.render(taskIndex(path.task_id))),
 
@@ -405,14 +449,17 @@ export function v1Handlers(store: V1Store, pager: Pager, now: Clock): Record<str
         query.customer_review_status === undefined
           ? -2
           : REVIEW_STATUSES.indexOf(query.customer_review_status as never);
-      const created = [instant(query.start_time), instant(query.end_time)] as const;
-      const completed = [instant(query.completed_after), instant(query.completed_before)] as const;
-      const updated = [instant(query.updated_after), instant(query.updated_before)] as const;
+      const window = (after: string, before: string) =>
+        [instant(query[after], after), instant(query[before], before)] as const;
+      const created = window('start_time', 'end_time');
+      const completed = window('completed_after', 'completed_before');
+      const updated = window('updated_after', 'updated_before');
       const uniqueIds = query.unique_id as string[] | undefined;
       const tags = query.tags as string[] | undefined;
       const {
         limit: _limit,
         next_token: _token,
+        offset: _offset,
         include_attachment_url: _url,
         limited_response: _limited,
         ...filters
@@ -424,6 +471,8 @@ export function v1Handlers(store: V1Store, pager: Pager, now: Clock): Record<str
         version: store.version,
         limit,
         token: str(query.next_token),
+        // Legacy offset paging (the npm SDK's): skip that many of the filtered list.
+        ...(typeof query.offset === 'number' ? { offset: query.offset } : {}),
         build: () => {
           const out: number[] = [];
           const windowed = completed[0] !== undefined || completed[1] !== undefined;
@@ -476,37 +525,12 @@ export function v1Handlers(store: V1Store, pager: Pager, now: Clock): Record<str
       return ok({ docs: full, ...envelope });
     },
 
-    createV1Task: ({ path, body }) => {
-      const request = body as Json;
-      const project =
-        request.project === undefined
-          ? (world.projects[0] as ProjectRecord)
-          : projectNamed(request.project as string);
-      const batch = request.batch === undefined ? undefined : batchNamed(request.batch as string);
-      if (batch && batch.project !== project.index) {
-        throw badRequest(`Batch ${batch.name} is not in project ${project.name}.`);
-      }
-      const uniqueId = str(request.unique_id);
-      if (uniqueId !== undefined && store.byUniqueId.has(uniqueId)) {
-        throw conflict('A task with this unique_id already exists.');
-      }
-      const params = Object.fromEntries(
-        Object.entries(request).filter(([key]) => !COMMON_FIELDS.has(key)),
-      );
-      const index = store.create({
-        type: path.type as string,
-        project: project.index,
-        batch: batch ? batch.index : -1,
-        createdAt: now(),
-        metadata: (request.metadata as Json | undefined) ?? {},
-        tags: [...new Set((request.tags as string[] | undefined) ?? [])],
-        params,
-        ...(uniqueId === undefined ? {} : { uniqueId }),
-        ...(typeof request.instruction === 'string' ? { instruction: request.instruction } : {}),
-        ...(typeof request.callback_url === 'string' ? { callbackUrl: request.callback_url } : {}),
-      });
-      return ok(store.render(index));
-    },
+    ...Object.fromEntries(
+      V1_CREATE_OPERATIONS.map(({ operationId, type }) => [
+        operationId,
+        (request: MockRequest) => create(type, request.body as Json),
+      ]),
+    ),
 
     cancelV1Task: ({ path, query }) => {
       const index = taskIndex(path.task_id);

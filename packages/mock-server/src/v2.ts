@@ -1,10 +1,24 @@
 import type { DeliveryTaskDoc, Task } from '@scale-contracts/validators/scale';
 import { ANNOTATION_TYPES, annotation } from './annotations.js';
+import { batchHandlers } from './batches.js';
+import { DatasetStore, datasetHandlers } from './datasets.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { instant, inWindow, type Pager } from './paging.js';
 import { mix, random, Stream } from './prng.js';
+import { projectOfSchemaId, responseSchema, schemaIdOf } from './response-schema.js';
 import { ANSWERS, ERROR_TYPES, NAMES, PROMPTS, REASONING, REFERENCES } from './text.js';
 import { type Clock, type Handler, ok } from './types.js';
+import {
+  deepMerge,
+  expandOf,
+  isObject,
+  type Json,
+  limitOf,
+  pick,
+  resolveBatch,
+  resolveProject,
+  str,
+} from './v2-common.js';
 import {
   type BatchRecord,
   type DeliveryRecord,
@@ -19,9 +33,10 @@ import {
 export const TASK_STATUSES = ['pending', 'completed', 'canceled', 'error', 'deleted'] as const;
 const PENDING = 0;
 const COMPLETED = 1;
+const CANCELED = 2;
 const ERROR = 3;
 
-type Json = Record<string, unknown>;
+export { deepMerge, resolveProject } from './v2-common.js';
 
 /** What a rendering includes, from `expand` and `opts`. */
 export interface RenderOptions {
@@ -34,20 +49,6 @@ export interface RenderOptions {
 }
 
 const hex8 = (value: number) => (value >>> 0).toString(16).padStart(8, '0');
-
-/** A plain object (not an array, not null). */
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Deep merge: objects merge key by key, anything else (arrays too) is replaced by `patch`'s value. */
-export function deepMerge(base: Json, patch: Json): Json {
-  const out: Json = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : value;
-  }
-  return out;
-}
 
 /**
  * The v2 tasks. Per task only a few numbers are kept (status, project, batch, delivery, times);
@@ -64,8 +65,10 @@ export class V2Store {
   /** Metadata set through the API (or given at creation), by task index. */
   readonly metadata = new Map<number, Json>();
   readonly uniqueIds = new Map<string, number>();
-  /** Bumped by every change that can change a listing (creation). */
+  /** Bumped by every change that can change a listing (creation, a batch's cancellation). */
   version = 0;
+  /** The datasets product's data (read-only, fixed by the seed). */
+  readonly datasets: DatasetStore;
   private readonly prefix: string;
   private readonly mask: number;
 
@@ -74,6 +77,7 @@ export class V2Store {
     readonly seed: number,
     size: number,
   ) {
+    this.datasets = new DatasetStore(seed);
     this.prefix = hex8(mix(seed, Stream.ids, 20));
     this.mask = mix(seed, Stream.ids, 21);
     const step = SPAN / Math.max(size, 1);
@@ -142,6 +146,48 @@ export class V2Store {
     }
     this.version += 1;
     return index;
+  }
+
+  /** Cancels the pending tasks of a batch (it was cancelled); returns how many. */
+  cancelPending(batch: number): number {
+    let canceled = 0;
+    for (let i = 0; i < this.count; i += 1) {
+      if (this.batch[i] === batch && this.status[i] === PENDING) {
+        this.status[i] = CANCELED;
+        canceled += 1;
+      }
+    }
+    if (canceled > 0) {
+      this.version += 1;
+    }
+    return canceled;
+  }
+
+  /**
+   * The detailed annotation with this id, or undefined. An id is `an_<task hex>_<k>` (see
+   * `threads`): the task it names is rendered and searched, so no index is kept.
+   */
+  annotationById(id: string): Json | undefined {
+    const match = /^an_([0-9a-f]{24})_(\d{1,2})$/.exec(id);
+    const index = match ? this.indexOf(`task_${match[1]}`) : -1;
+    if (index < 0 || this.status[index] !== COMPLETED) {
+      return undefined;
+    }
+    const found: Json[] = [];
+    const search = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        value.forEach(search);
+      } else if (isObject(value)) {
+        for (const [key, item] of Object.entries(value)) {
+          if (key === 'annotations' && Array.isArray(item)) {
+            found.push(...(item as Json[]).filter((a) => a.id === id));
+          }
+          search(item);
+        }
+      }
+    };
+    search(this.render(index, { annotationDetails: true }).threads);
+    return found[0];
   }
 
   metadataOf(index: number): Json {
@@ -347,7 +393,9 @@ export class V2Store {
       created_at: iso(this.createdAt[index] as number),
       delivery_id: delivery ? delivery.id : null,
       delivered_at: delivery ? iso(delivery.deliveredAt) : null,
-      response_schema_id: `schema_${(this.world.projects[this.project[index] as number] as ProjectRecord).name}`,
+      response_schema_id: schemaIdOf(
+        (this.world.projects[this.project[index] as number] as ProjectRecord).name,
+      ),
       response: task
         ? {
             threads: task.threads ?? [],
@@ -362,7 +410,7 @@ export class V2Store {
 
 /** `expand` and `opts` of a query, as render options. */
 function renderOptions(query: Record<string, unknown>): RenderOptions {
-  const expand = (query.expand as string[] | undefined) ?? [];
+  const expand = expandOf(query);
   const opts = (query.opts as string[] | undefined) ?? [];
   return {
     expandProject: expand.includes('project'),
@@ -373,48 +421,6 @@ function renderOptions(query: Record<string, unknown>): RenderOptions {
     attachmentDetails: opts.includes('attachment_details'),
   };
 }
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-/** The project named by `project_id` and/or `project_name`: undefined when neither is given. */
-export function resolveProject(
-  world: World,
-  query: Record<string, unknown>,
-): ProjectRecord | undefined {
-  const id = str(query.project_id);
-  const name = str(query.project_name);
-  const byId = id === undefined ? undefined : world.projectById.get(id);
-  const byName = name === undefined ? undefined : world.projectByName.get(name);
-  if ((id !== undefined && !byId) || (name !== undefined && !byName)) {
-    throw notFound('Project not found.');
-  }
-  if (byId && byName && byId !== byName) {
-    throw badRequest('project_id and project_name name different projects.');
-  }
-  return byId ?? byName;
-}
-
-/** The batch named by `batch_id` and/or `batch_name`: undefined when neither is given. */
-function resolveBatch(world: World, query: Record<string, unknown>): BatchRecord | undefined {
-  const id = str(query.batch_id);
-  const name = str(query.batch_name);
-  const byId = id === undefined ? undefined : world.batchById.get(id);
-  const byName = name === undefined ? undefined : world.batchByName.get(name);
-  if ((id !== undefined && !byId) || (name !== undefined && !byName)) {
-    throw notFound('Batch not found.');
-  }
-  if (byId && byName && byId !== byName) {
-    throw badRequest('batch_id and batch_name name different batches.');
-  }
-  return byId ?? byName;
-}
-
-const pick = (query: Record<string, unknown>, keys: string[]) =>
-  Object.fromEntries(
-    keys.filter((key) => query[key] !== undefined).map((key) => [key, query[key]]),
-  );
-
-const limitOf = (query: Record<string, unknown>) => (query.limit as number | undefined) ?? 100;
 
 /** The handlers of every v2 operation, by operationId. */
 export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<string, Handler> {
@@ -488,8 +494,8 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
           project: project?.index,
           batch: batch?.index,
           status: statusIndex(query.status),
-          completedAfter: instant(query.completed_after),
-          completedBefore: instant(query.completed_before),
+          completedAfter: instant(query.completed_after, 'completed_after'),
+          completedBefore: instant(query.completed_before, 'completed_before'),
         }),
       });
       const options = renderOptions(query);
@@ -538,9 +544,9 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
       if (!project) {
         throw badRequest('Please include a project_id or a project_name.');
       }
-      const after = instant(query.delivered_after);
-      const before = instant(query.delivered_before);
-      const expandProject = ((query.expand as string[] | undefined) ?? []).includes('project');
+      const after = instant(query.delivered_after, 'delivered_after');
+      const before = instant(query.delivered_before, 'delivered_before');
+      const expandProject = expandOf(query).includes('project');
       return ok({
         deliveries: world.deliveries
           .filter(
@@ -585,7 +591,7 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
         build: matching({ delivery: found.index }),
       });
       const options = renderOptions(query);
-      const expand = (query.expand as string[] | undefined) ?? [];
+      const expand = expandOf(query);
       return ok({
         delivery: expand.includes('delivery')
           ? world.renderDelivery(found, options.expandProject)
@@ -621,8 +627,8 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
           project: project.index,
           delivery: delivery?.index,
           status: statusIndex(query.status),
-          completedAfter: instant(query.completed_after),
-          completedBefore: instant(query.completed_before),
+          completedAfter: instant(query.completed_after, 'completed_after'),
+          completedBefore: instant(query.completed_before, 'completed_before'),
         }),
       });
       const docs = page.items.map((i) => store.renderDoc(i));
@@ -634,14 +640,20 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
       if (!batch) {
         throw badRequest('Please include a batch_id or a batch_name.');
       }
-      const expand = (query.expand as string[] | undefined) ?? [];
+      const expand = expandOf(query);
       return ok(world.renderBatch(batch, expand.includes('project')));
     },
 
     getBatches: ({ query }) => {
       const project = resolveProject(world, query);
-      const created = [instant(query.created_after), instant(query.created_before)] as const;
-      const completed = [instant(query.completed_after), instant(query.completed_before)] as const;
+      const created = [
+        instant(query.created_after, 'created_after'),
+        instant(query.created_before, 'created_before'),
+      ] as const;
+      const completed = [
+        instant(query.completed_after, 'completed_after'),
+        instant(query.completed_before, 'completed_before'),
+      ] as const;
       const completedWindow = completed[0] !== undefined || completed[1] !== undefined;
       const page = pager.page({
         operationId: 'getBatches',
@@ -655,7 +667,7 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
             'completed_before',
           ]),
         },
-        version: 0,
+        version: world.batchesVersion,
         limit: limitOf(query),
         token: str(query.next_token),
         build: () =>
@@ -669,7 +681,7 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
             )
             .map((batch) => batch.index),
       });
-      const expand = (query.expand as string[] | undefined) ?? [];
+      const expand = expandOf(query);
       return ok({
         batches: page.items.map((i) =>
           world.renderBatch(world.batches[i] as BatchRecord, expand.includes('project')),
@@ -687,13 +699,34 @@ export function v2Handlers(store: V2Store, pager: Pager, now: Clock): Record<str
     },
 
     getProjects: ({ query }) => {
-      const after = instant(query.created_after);
-      const before = instant(query.created_before);
+      const after = instant(query.created_after, 'created_after');
+      const before = instant(query.created_before, 'created_before');
       return ok({
         projects: world.projects
           .filter((project) => inWindow(project.createdAt, after, before))
           .map((project) => world.renderProject(project)),
       });
     },
+
+    getAnnotation: ({ query }) => {
+      const found = store.annotationById(query.annotation_id as string);
+      if (!found) {
+        throw notFound('Annotation not found.');
+      }
+      return ok(found);
+    },
+
+    getSchema: ({ query }) => {
+      const id = query.schema_id as string;
+      const name = projectOfSchemaId(id);
+      const project = name === undefined ? undefined : world.projectByName.get(name);
+      if (!project) {
+        throw notFound('Schema not found.');
+      }
+      return ok({ schema: { id, json: JSON.stringify(responseSchema(project.name)) } });
+    },
+
+    ...batchHandlers(store, now),
+    ...datasetHandlers(store.datasets, pager, now),
   };
 }

@@ -17,6 +17,7 @@ export const BATCH_STATUSES = [
   'paused',
   'cancelled',
 ] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 const PROJECTS = [
   { name: 'mock-chat-sft', types: ['SFT'], models: ['mock-model-small', 'mock-model-large'] },
@@ -38,9 +39,11 @@ export interface BatchRecord {
   id: string;
   name: string;
   project: number;
-  status: (typeof BATCH_STATUSES)[number];
+  /** Changed by the lifecycle operations (batches.ts). */
+  status: BatchStatus;
   createdAt: number;
   completedAt?: number;
+  callback?: string;
   metadata: Record<string, unknown>;
 }
 export interface DeliveryRecord {
@@ -52,7 +55,13 @@ export interface DeliveryRecord {
   taskCount: number;
 }
 
-/** Projects, batches and deliveries: small, fixed by the seed, shared by v1 and v2. */
+/** Seeded batches' callback. */
+const SEEDED_CALLBACK = 'https://example.com/callbacks/batch';
+
+/**
+ * Projects, batches and deliveries: small, shared by v1 and v2. The seed fixes them at start;
+ * batches can then be created and change status (`POST /v2/batch` and its lifecycle operations).
+ */
 export class World {
   readonly projects: ProjectRecord[];
   readonly batches: BatchRecord[];
@@ -62,6 +71,8 @@ export class World {
   readonly batchById = new Map<string, BatchRecord>();
   readonly batchByName = new Map<string, BatchRecord>();
   readonly deliveryById = new Map<string, DeliveryRecord>();
+  /** Bumped by every change that can change a batch listing (a new batch, a new status). */
+  batchesVersion = 0;
 
   constructor(readonly seed: number) {
     this.projects = PROJECTS.map((project, index) => ({
@@ -85,6 +96,7 @@ export class World {
           status,
           createdAt,
           ...(status === 'completed' ? { completedAt: createdAt + 20 * DAY } : {}),
+          callback: SEEDED_CALLBACK,
           metadata: { round: k + 1, owner: r.pick(['alice', 'bob', 'carol']) },
         };
       }),
@@ -115,12 +127,39 @@ export class World {
     }
   }
 
-  /** Batches of one project. */
+  /** The seeded batches of one project (those generated tasks are spread over). */
   batchesOf(project: number): BatchRecord[] {
     return this.batches.slice(
       project * BATCH_STATUSES.length,
       (project + 1) * BATCH_STATUSES.length,
     );
+  }
+
+  /** Adds a batch (its name is checked by the caller); returns it. */
+  createBatch(args: {
+    name: string;
+    project: number;
+    status: BatchStatus;
+    createdAt: number;
+    callback?: string;
+    metadata: Record<string, unknown>;
+  }): BatchRecord {
+    const index = this.batches.length;
+    const batch: BatchRecord = {
+      index,
+      id: `batch_${hexOf(24, this.seed, Stream.world, 4, index)}`,
+      name: args.name,
+      project: args.project,
+      status: args.status,
+      createdAt: args.createdAt,
+      ...(args.callback === undefined ? {} : { callback: args.callback }),
+      metadata: args.metadata,
+    };
+    this.batches.push(batch);
+    this.batchById.set(batch.id, batch);
+    this.batchByName.set(batch.name, batch);
+    this.batchesVersion += 1;
+    return batch;
   }
 
   /** The first delivery of the project made at or after `completedAt`, or -1 (not delivered yet). */
@@ -153,7 +192,7 @@ export class World {
       created_at: iso(batch.createdAt),
       ...(batch.completedAt === undefined ? {} : { completed_at: iso(batch.completedAt) }),
       status: batch.status,
-      callback: 'https://example.com/callbacks/batch',
+      ...(batch.callback === undefined ? {} : { callback: batch.callback }),
       metadata: structuredClone(batch.metadata),
     };
   }

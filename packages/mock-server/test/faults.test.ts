@@ -164,7 +164,11 @@ describe("faults are survived with the client's retries", () => {
     const server = await serve({ seed, faults });
     const { scale } = clients(server, { maxRetries: 2 });
     const error = await scale.v1.tasks
-      .create('categorization', { project: 'mock-chat-sft', unique_id: 'retried-once' })
+      .create('categorization', {
+        project: 'mock-chat-sft',
+        categories: ['big', 'small'],
+        unique_id: 'retried-once',
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
     const answer = await (async () => {

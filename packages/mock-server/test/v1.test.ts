@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { BadRequestError, ConflictError, NotFoundError } from '@scale-contracts/client';
-import type { V1Task, V1TaskList } from '@scale-contracts/validators/scale';
+import type { V1Task, V1TaskList, V1TaskType } from '@scale-contracts/validators/scale';
 import { describe, expect, it } from 'vitest';
+import { V1_CREATE_OPERATIONS } from '../src/v1.js';
 import { clients, qs, scaleFetch, serve } from './support.js';
 
 /** Every v1 task, newest first, through the client's paginator. */
@@ -174,7 +176,7 @@ describe('GET /v1/tasks', () => {
   });
 });
 
-describe('POST /v1/task/{type}', () => {
+describe('POST /v1/task/<type>', () => {
   it('creates a pending task, findable by unique_id; a reused unique_id is a 409 with the documented body', async () => {
     const server = await serve();
     const { scale } = clients(server);
@@ -191,6 +193,7 @@ describe('POST /v1/task/{type}', () => {
       metadata: { owner: 'david' },
     };
     const task = await scale.v1.tasks.create('categorization', body);
+    expect(task.type).toBe('categorization');
     expect(task).toMatchObject({
       type: 'categorization',
       status: 'pending',
@@ -216,13 +219,21 @@ describe('POST /v1/task/{type}', () => {
   });
 
   it.each([
-    ['an unknown type', 'notatype', { project: 'mock-chat-sft' }, 400],
-    ['six tags', 'categorization', { tags: ['a', 'b', 'c', 'd', 'e', 'f'] }, 400],
-    ['an unknown project', 'categorization', { project: 'nope' }, 404],
+    ['a type without a path', 'notatype', { project: 'mock-chat-sft' }, 404],
+    ['a categorization without categories', 'categorization', { attachment: 'car' }, 400],
+    ['an imageannotation without geometries', 'imageannotation', { attachment: 'a.jpg' }, 400],
+    ['an audiotranscription without attachment', 'audiotranscription', { verbatim: true }, 400],
+    [
+      'six tags',
+      'categorization',
+      { tags: ['a', 'b', 'c', 'd', 'e', 'f'], categories: ['a'] },
+      400,
+    ],
+    ['an unknown project', 'categorization', { project: 'nope', categories: ['a'] }, 404],
     [
       'a batch of another project',
       'categorization',
-      { project: 'mock-chat-sft', batch: 'mock-coding-evals-batch-1' },
+      { project: 'mock-chat-sft', batch: 'mock-coding-evals-batch-1', categories: ['a'] },
       400,
     ],
     ['a body that is not JSON', 'categorization', '{"project":', 400],
@@ -268,6 +279,8 @@ describe('v1 task actions', () => {
     expect(canceled.unique_id).toBeUndefined();
     const reused = await scale.v1.tasks.create('textcollection', {
       project: 'mock-chat-sft',
+      attachments: [{ type: 'text', content: 'Summarise me.' }],
+      fields: [{ type: 'text', field_id: 'summary', title: 'Summary' }],
       unique_id: pending.unique_id,
     });
     expect(reused.unique_id).toBe(pending.unique_id);
@@ -365,5 +378,164 @@ describe('v1 task actions', () => {
       status: 404,
       body: { status_code: 404, error: 'Task not found.' },
     });
+  });
+});
+
+/** The bundled spec: each creation operation's request example and 200 example. */
+const bundle = JSON.parse(
+  readFileSync(new URL('../../../openapi/dist/scale.json', import.meta.url), 'utf8'),
+) as {
+  paths: Record<string, Record<string, Record<string, unknown>>>;
+  components: { schemas: { V1TaskType: { enum: string[] } } };
+};
+interface Example {
+  value: Record<string, unknown>;
+}
+const creations = V1_CREATE_OPERATIONS.map(({ operationId, type }) => {
+  const post = bundle.paths[`/v1/task/${type}`]?.post as {
+    operationId: string;
+    requestBody: { content: { 'application/json': { examples: Record<string, Example> } } };
+    responses: {
+      '200': { content: { 'application/json': { examples: Record<string, Example> } } };
+    };
+  };
+  const [request] = Object.values(post.requestBody.content['application/json'].examples);
+  const [created] = Object.values(post.responses['200'].content['application/json'].examples);
+  return { operationId, type, request: request?.value, created: created?.value };
+});
+
+describe('POST /v1/task/<type>: one operation per task type', () => {
+  it('has an operation for each V1TaskType and nothing else, audiotranscription included', () => {
+    expect(creations.map(({ type }) => type).sort()).toEqual(
+      [...bundle.components.schemas.V1TaskType.enum].sort(),
+    );
+    expect(creations).toHaveLength(32);
+    expect(creations.find(({ type }) => type === 'audiotranscription')?.operationId).toBe(
+      'createV1AudioTranscriptionTask',
+    );
+  });
+
+  it.each(creations)(
+    '$operationId: the request example creates the 200 example (type from the path, the rest in params)',
+    async ({ type, request, created }) => {
+      const server = await serve({ now: () => Date.parse('2025-01-01T00:00:00.000Z') });
+      // The examples name projects of a real account; the mock has its own three.
+      const body =
+        request?.project === undefined ? request : { ...request, project: 'mock-chat-sft' };
+      const answer = await scaleFetch(server, `/v1/task/${type}`, { method: 'POST', body });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      const task = answer.body as V1Task;
+      const { task_id: _exampleId, project: _exampleProject, ...expected } = created as V1Task;
+      expect(task).toMatchObject(expected);
+      expect(task.type).toBe(type);
+      expect(task.params).toEqual(expected.params);
+      const fetched = await scaleFetch(server, `/v1/task/${task.task_id}`);
+      expect(fetched.body).toEqual(task);
+      const listed = await clients(server)
+        .scale.v1.tasks.list({ type: type as V1TaskType, limit: 100 })
+        .toArray();
+      expect(listed.map((item) => item.task_id)).toContain(task.task_id);
+      expect(server.violations).toEqual([]);
+    },
+  );
+
+  it.each(creations)(
+    '$operationId: a reused unique_id is a 409 that creates nothing',
+    async ({ type, request }) => {
+      const server = await serve();
+      const body = { ...request, project: 'mock-chat-sft', unique_id: `dup-${type}` };
+      expect((await scaleFetch(server, `/v1/task/${type}`, { method: 'POST', body })).status).toBe(
+        200,
+      );
+      const again = await scaleFetch(server, `/v1/task/${type}`, { method: 'POST', body });
+      expect(again).toMatchObject({
+        status: 409,
+        body: { status_code: 409, error: 'A task with this unique_id already exists.' },
+      });
+      const listed = await scaleFetch(server, `/v1/tasks?${qs({ unique_id: `dup-${type}` })}`);
+      expect((listed.body as V1TaskList).total).toBe(1);
+    },
+  );
+
+  it('answers GET on a creation path as a task id (404), not as the creation', async () => {
+    const server = await serve();
+    expect(await scaleFetch(server, '/v1/task/categorization')).toMatchObject({
+      status: 404,
+      body: { error: 'Task not found.' },
+    });
+  });
+});
+
+describe('GET /v1/tasks?offset= (legacy offset paging)', () => {
+  it('pages by offset until has_more is false: exactly the next_token listing, no duplicates', async () => {
+    const server = await serve();
+    const expected = (await everyTask(server)).map((task) => task.task_id);
+    const ids: string[] = [];
+    const offsets: number[] = [];
+    let offset = 0;
+    let page: V1TaskList;
+    do {
+      page = (await scaleFetch(server, `/v1/tasks?${qs({ limit: 30, offset })}`))
+        .body as V1TaskList;
+      offsets.push(page.offset as number);
+      ids.push(...page.docs.map((task) => task.task_id));
+      offset += page.limit;
+    } while (page.has_more);
+    expect(ids).toEqual(expected);
+    expect(new Set(ids).size).toBe(200);
+    expect(offsets).toEqual([0, 30, 60, 90, 120, 150, 180]);
+    expect(page).toMatchObject({ total: 200, has_more: false });
+    expect('next_token' in page).toBe(false);
+  });
+
+  it('offsets the filtered list, and its next_token continues where the page ends', async () => {
+    const server = await serve();
+    const all = (await everyTask(server)).filter((task) => task.type === 'comparison');
+    const page = (
+      await scaleFetch(server, `/v1/tasks?${qs({ type: 'comparison', limit: 3, offset: 2 })}`)
+    ).body as V1TaskList;
+    expect(page).toMatchObject({ offset: 2, limit: 3, total: all.length, has_more: true });
+    expect(page.docs.map((task) => task.task_id)).toEqual(
+      all.slice(2, 5).map((task) => task.task_id),
+    );
+    const next = (
+      await scaleFetch(
+        server,
+        `/v1/tasks?${qs({ type: 'comparison', limit: 3, next_token: page.next_token as string })}`,
+      )
+    ).body as V1TaskList;
+    expect(next.offset).toBe(5);
+    expect(next.docs.map((task) => task.task_id)).toEqual(
+      all.slice(5, 8).map((task) => task.task_id),
+    );
+  });
+
+  it.each([
+    ['at the end', 200],
+    ['past the end', 5000],
+  ])('an offset %s is an empty last page that echoes the offset', async (_name, offset) => {
+    const server = await serve();
+    const page = (await scaleFetch(server, `/v1/tasks?${qs({ limit: 10, offset })}`))
+      .body as V1TaskList;
+    expect(page).toEqual({ docs: [], total: 200, limit: 10, offset, has_more: false });
+  });
+
+  it.each([
+    [
+      'offset with next_token',
+      { offset: 0, next_token: 'x' },
+      '/query/offset: not combinable with next_token',
+    ],
+    ['a negative offset', { offset: -1 }, '/query/offset: must be >= 0'],
+    ['a fractional offset', { offset: 1.5 }, '/query/offset'],
+    ['a word', { offset: 'ten' }, '/query/offset'],
+  ] as const)('refuses %s with 400 naming the parameter', async (_name, query, message) => {
+    const server = await serve();
+    const first = (await scaleFetch(server, '/v1/tasks?limit=1')).body as V1TaskList;
+    const withToken =
+      'next_token' in query ? { ...query, next_token: first.next_token as string } : query;
+    const answer = await scaleFetch(server, `/v1/tasks?${qs(withToken)}`);
+    expect(answer.status).toBe(400);
+    expect((answer.body as { error: string }).error).toContain(message);
   });
 });

@@ -1,5 +1,6 @@
 import { BadRequestError, ConflictError, NotFoundError } from '@scale-contracts/client';
-import { check, type Task } from '@scale-contracts/validators/scale';
+import { check, type DeliveryTaskDoc, type Task } from '@scale-contracts/validators/scale';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { ANNOTATION_TYPES } from '../src/annotations.js';
 import { clients, qs, scaleFetch, serve, walk } from './support.js';
@@ -549,5 +550,110 @@ describe('every rendered task validates', () => {
       'pending',
     ]);
     expect(server.violations).toEqual([]);
+  });
+});
+
+describe('GET /v2/annotation', () => {
+  it('returns, by id, each detailed annotation found in rendered tasks (every type)', async () => {
+    const server = await serve({ size: 300 });
+    const { items } = await walk(
+      server,
+      '/v2/tasks',
+      { project_name: 'mock-chat-sft', status: 'completed', opts: ['annotation_details'] },
+      tasksOf,
+    );
+    const found = items.slice(0, 5).flatMap((task) => annotationsOf(task));
+    expect(new Set(found.map((annotation) => annotation.type)).size).toBe(12);
+    for (const annotation of found) {
+      const answer = await scaleFetch(
+        server,
+        `/v2/annotation?${qs({ annotation_id: annotation.id as string })}`,
+      );
+      expect(answer).toMatchObject({ status: 200, body: annotation });
+      expect(answer.body).toEqual(annotation);
+      expect(check('Annotation', answer.body)).toBe(true);
+    }
+    expect(server.violations).toEqual([]);
+  });
+
+  it('answers 404 for ids of no annotation, 400 without annotation_id', async () => {
+    const server = await serve({ size: 300 });
+    const { items } = await walk(
+      server,
+      '/v2/tasks',
+      { project_name: 'mock-chat-sft', opts: ['annotation_details'] },
+      tasksOf,
+    );
+    const completed = items.find((task) => task.threads?.length) as Task;
+    const pending = items.find((task) => task.status === 'pending') as Task;
+    const hex = (task: Task) => task.task_id.slice(5);
+    for (const id of [
+      'an_nope',
+      `an_${hex(completed)}_12`, // there are twelve, 0 to 11
+      `an_${hex(pending)}_0`, // a pending task has no annotations
+      `an_${hex(completed).replace(/.$/, (c: string) => (c === '0' ? '1' : '0'))}_0`, // not a task id
+      `annotation_${hex(completed)}_0`,
+    ]) {
+      expect(await scaleFetch(server, `/v2/annotation?${qs({ annotation_id: id })}`)).toMatchObject(
+        { status: 404, body: { status_code: 404, error: 'Annotation not found.' } },
+      );
+    }
+    expect((await scaleFetch(server, '/v2/annotation')).body).toEqual({
+      status_code: 400,
+      error: '/query/annotation_id: must have required property annotation_id',
+    });
+  });
+});
+
+describe('GET /v2/schema', () => {
+  it('serves the response_schema_id of every delivery doc, a JSON Schema every delivered response satisfies', async () => {
+    const server = await serve({ size: 400 });
+    const ajv = new Ajv2020({ strict: true, allErrors: true });
+    for (const project of server.fixtures.projectNames) {
+      const { items } = await walk(
+        server,
+        '/v2/delivery/tasks',
+        { project_name: project },
+        (body) => body.docs as DeliveryTaskDoc[],
+      );
+      const ids = new Set(items.map((doc) => doc.response_schema_id));
+      expect(ids.size).toBe(1);
+      const id = [...ids][0] as string;
+      const answer = await scaleFetch(server, `/v2/schema?${qs({ schema_id: id })}`);
+      expect(answer.status).toBe(200);
+      const schema = (answer.body as { schema: { id: string; json: string } }).schema;
+      expect(schema.id).toBe(id);
+      const validate = ajv.compile(JSON.parse(schema.json) as object);
+      const delivered = items.filter((doc) => doc.response !== null);
+      expect(delivered.length).toBeGreaterThan(0);
+      for (const doc of delivered) {
+        expect(validate(doc.response), JSON.stringify(validate.errors)).toBe(true);
+      }
+      // The schema is not a blank cheque: it refuses a response without threads, or a bad role.
+      const response = delivered.find(
+        (doc) => ((doc.response?.threads as unknown[] | undefined) ?? []).length > 0,
+      )?.response as Json;
+      const { threads: _threads, ...withoutThreads } = response;
+      expect(validate(withoutThreads)).toBe(false);
+      const bad = structuredClone(response) as {
+        threads: { turns: { messages: Json[] }[] }[];
+      };
+      const turn = bad.threads[0]?.turns[0] as { messages: Json[] };
+      turn.messages[0] = { role: 'robot', content: {}, source_id: 'x', annotations: [] };
+      expect(validate(bad)).toBe(false);
+    }
+    expect(server.violations).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown schema', { schema_id: 'schema_nope' }, 404, 'Schema not found.'],
+    ['a project id instead', { schema_id: 'mock-chat-sft' }, 404, 'Schema not found.'],
+    ['no schema_id', {}, 400, '/query/schema_id: must have required property schema_id'],
+  ])('answers %s with %i', async (_name, query, status, error) => {
+    const server = await serve();
+    expect(await scaleFetch(server, `/v2/schema?${qs(query)}`)).toMatchObject({
+      status,
+      body: { status_code: status, error },
+    });
   });
 });

@@ -41,7 +41,13 @@ const schemaRef = '#/components/schemas/';
 export function createValidatorFactory(api: ApiName, doc: OpenApiDocument) {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats(ajv);
-  ajv.addVocabulary(['discriminator', 'example', 'xml', 'externalDocs']);
+  ajv.addVocabulary([
+    'discriminator',
+    'example',
+    'xml',
+    'externalDocs',
+    'x-stricter-than-official',
+  ]);
   const rewrite = (value: Json): Json =>
     JSON.parse(JSON.stringify(value).replaceAll(`"${schemaRef}`, `"${api}#/$defs/`)) as Json;
   ajv.addSchema({ $id: api, $defs: rewrite(doc.components.schemas as Json) });
@@ -171,4 +177,16 @@ export function collectMediaExamples(api: ApiName, doc: OpenApiDocument): MediaE
     }
   }
   return found;
+}
+
+/** One value of each JSON type (and an empty string): a schema that accepts them all accepts anything. */
+const EVERY_JSON_TYPE: Json[] = [null, true, 1.5, '', [1, {}], {}];
+
+/**
+ * True when `validate` accepts a value of every JSON type, i.e. the schema constrains nothing
+ * (SGP's `FlexibleValue` is one: the official model's union includes Python's `object`).
+ * Mutation tests cannot expect rejections from such a schema.
+ */
+export function acceptsEveryJsonValue(validate: (value: unknown) => boolean): boolean {
+  return EVERY_JSON_TYPE.every((value) => validate(value));
 }

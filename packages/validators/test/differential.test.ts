@@ -1,5 +1,6 @@
 import {
   type ApiName,
+  acceptsEveryJsonValue,
   apis,
   createValidatorFactory,
   loadBundle,
@@ -62,7 +63,11 @@ describe(`TypeBox agrees with Ajv (seed ${seed}, ${numRuns} valid + ${numRuns} m
       );
       // The generators must exercise both verdicts, or agreement would prove little.
       expect(valid).toBe(numRuns);
-      expect(rejected).toBeGreaterThan(0);
+      if (acceptsEveryJsonValue(reference)) {
+        expect(rejected).toBe(0); // a schema that constrains nothing (SGP FlexibleValue)
+      } else {
+        expect(rejected).toBeGreaterThan(0);
+      }
     },
     120_000,
   ); // a large schema takes seconds when CI runs every package at once

@@ -149,8 +149,8 @@ describe('validateResponse', () => {
     expect(
       scale.validateResponse('getTask', 404, { status_code: 404, error: 'Task not found.' }).valid,
     ).toBe(true);
-    expect(scale.validateResponse('getTask', '404', { status_code: 404 }).issues).toEqual([
-      { path: '/error', keyword: 'required', message: 'must have required property error' },
+    expect(scale.validateResponse('getTask', '404', { status_code: '404' }).issues).toEqual([
+      { path: '/status_code', keyword: 'type', message: 'must be number' },
     ]);
   });
 

@@ -52,7 +52,13 @@ export async function startDriftProxy(upstream: string, drift: Drift) {
         });
         const response: ProxiedResponse = {
           status: upstreamResponse.status,
-          headers: { 'content-type': upstreamResponse.headers.get('content-type') ?? '' },
+          headers: {
+            'content-type': upstreamResponse.headers.get('content-type') ?? '',
+            // A redirect keeps its target (getDatasetTaskResponseUrl answers 302 + Location).
+            ...(upstreamResponse.headers.has('location')
+              ? { location: upstreamResponse.headers.get('location') ?? '' }
+              : {}),
+          },
           body: await upstreamResponse.text(),
         };
         const request = {

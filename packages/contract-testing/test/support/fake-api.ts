@@ -25,6 +25,54 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     created_at: created,
     threads: [],
   }));
+  // One detailed annotation on the first task's thread (its short form without opts).
+  const annotation = {
+    id: 'an_1',
+    key: 'helpfulness',
+    type: 'category',
+    value: 'helpful',
+    possible_values: ['helpful', 'not_helpful'],
+  };
+  const threadsOf = (task: { task_id: string }, detailed: boolean) =>
+    task.task_id === 'task_1'
+      ? [
+          {
+            id: 'thread_1',
+            turns: [],
+            annotations: [detailed ? annotation : { key: annotation.key, value: annotation.value }],
+          },
+        ]
+      : [];
+  const responseSchema = {
+    id: 'schema_1',
+    json: JSON.stringify({ type: 'object', required: ['turns'] }),
+  };
+  // The datasets product: one dataset, one delivery of three tasks, one with an attachment.
+  const dataset = { id: 'dataset_1', name: 'fake-dataset' };
+  const datasetDelivery = {
+    id: 'dataset_delivery_1',
+    name: 'fake-dataset-delivery',
+    delivered_at: created,
+    metadata: { task_count: 3, turn_count: 3 },
+    dataset: dataset.id,
+  };
+  const datasetTasks = Array.from({ length: 3 }, (_, index) => ({
+    task_id: `dataset_task_${index + 1}`,
+    response: {
+      turns: [
+        {
+          messages: [
+            {
+              role: 'user',
+              content: 'fake prompt',
+              ...(index === 1 ? { attachments: [{ id: 'attachment_1', name: 'a.txt' }] } : {}),
+            },
+          ],
+        },
+      ],
+    },
+  }));
+  const batchStore = new Map<string, Record<string, unknown>>();
   const delivery = {
     id: 'delivery_1',
     name: 'fake-delivery',
@@ -67,6 +115,7 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     constructor(
       readonly status: number,
       readonly body: unknown,
+      readonly headers: Record<string, string> = {},
     ) {
       super(String(status));
     }
@@ -151,7 +200,7 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     }
     if (route === 'GET /v2/batch') {
       oneOf(query, ['batch_id', 'batch_name']);
-      const batch = batches.find(
+      const batch = [...batches, ...batchStore.values()].find(
         (item) => item.id === query.get('batch_id') || item.name === query.get('batch_name'),
       );
       if (!batch) {
@@ -177,10 +226,11 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
       }
       const status = query.get('status');
       const batch = query.get('batch_id');
+      const detailed = query.getAll('opts').includes('annotation_details');
       return page(
-        tasks.filter(
-          (task) => (!status || task.status === status) && (!batch || task.batch === batch),
-        ),
+        tasks
+          .filter((task) => (!status || task.status === status) && (!batch || task.batch === batch))
+          .map((task) => ({ ...task, threads: threadsOf(task, detailed) })),
         query,
         'tasks',
       );
@@ -198,7 +248,30 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
       if (!task) {
         throw scaleError(404, 'Task not found.');
       }
-      return { ...task, project: expandProject(query) };
+      const detailed = query.getAll('opts').includes('annotation_details');
+      return { ...task, project: expandProject(query), threads: threadsOf(task, detailed) };
+    }
+    if (route === 'GET /v2/annotation') {
+      oneOf(query, ['annotation_id']);
+      if (query.get('annotation_id') !== annotation.id) {
+        throw scaleError(404, 'Annotation not found.');
+      }
+      return annotation;
+    }
+    if (route === 'GET /v2/schema') {
+      oneOf(query, ['schema_id']);
+      if (query.get('schema_id') !== responseSchema.id) {
+        throw scaleError(404, 'Schema not found.');
+      }
+      return { schema: responseSchema };
+    }
+    const datasetRoute = datasets(route, path, query);
+    if (datasetRoute !== undefined) {
+      return datasetRoute;
+    }
+    const batchRoute = batchWrites(route, body);
+    if (batchRoute !== undefined) {
+      return batchRoute;
     }
     if (route === 'GET /v2/deliveries') {
       projectOf(query);
@@ -217,7 +290,12 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
       projectOf(query);
       enumOf(query, 'status', taskStatuses);
       const docs = page(
-        tasks.map((task) => ({ task_id: task.task_id, delivery_id: null, response: null })),
+        tasks.map((task) => ({
+          task_id: task.task_id,
+          delivery_id: null,
+          response: null,
+          response_schema_id: responseSchema.id,
+        })),
         query,
         'docs',
       );
@@ -266,10 +344,17 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
         return v1Of(id);
       }
       if (method === 'POST' && !action) {
+        // One creation path per task type: a type without one is not found.
+        if (!['categorization', 'imageannotation', 'textcollection'].includes(id)) {
+          throw scaleError(404, 'Unknown task type.');
+        }
         if (id !== 'categorization') {
-          throw scaleError(400, 'Unknown task type.');
+          throw scaleError(400, 'This fake creates categorization tasks only.');
         }
         const request = body as Record<string, unknown>;
+        if (!Array.isArray(request.categories) || request.categories.length === 0) {
+          throw scaleError(400, 'Please include categories.');
+        }
         claimUnique(request.unique_id);
         counter += 1;
         const task = {
@@ -329,6 +414,142 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     throw scaleError(404, `No route ${route}.`);
   }
 
+  function dateOf(query: URLSearchParams, name: string) {
+    const value = query.get(name);
+    if (value !== null && Number.isNaN(Date.parse(value))) {
+      throw scaleError(400, `${name} must be a date-time.`);
+    }
+  }
+
+  /** The datasets product (read only); undefined for other routes. */
+  function datasets(route: string, path: string, query: URLSearchParams): unknown {
+    if (!route.startsWith('GET /v2/datasets')) {
+      return undefined;
+    }
+    const datasetId = query.get('dataset_id');
+    const deliveryId = query.get('delivery_id');
+    if (
+      (datasetId !== null && datasetId !== dataset.id) ||
+      (deliveryId !== null && deliveryId !== datasetDelivery.id)
+    ) {
+      throw scaleError(404, 'Not found.');
+    }
+    const render = (task: (typeof datasetTasks)[number]) => {
+      const expand = query.getAll('expand');
+      return {
+        ...task,
+        dataset: expand.includes('dataset') ? dataset : dataset.id,
+        delivery: expand.includes('delivery') ? datasetDelivery : datasetDelivery.id,
+      };
+    };
+    switch (route) {
+      case 'GET /v2/datasets':
+        return { datasets: [dataset] };
+      case 'GET /v2/datasets/deliveries':
+        dateOf(query, 'delivered_after');
+        dateOf(query, 'delivered_before');
+        return {
+          deliveries: [
+            {
+              ...datasetDelivery,
+              dataset: query.getAll('expand').includes('dataset') ? dataset : dataset.id,
+            },
+          ],
+        };
+      case 'GET /v2/datasets/delivery':
+      case 'GET /v2/datasets/tasks': {
+        dateOf(query, 'delivered_after');
+        dateOf(query, 'delivered_before');
+        const result = page(datasetTasks.map(render), query, 'tasks');
+        return route.endsWith('/delivery') ? { delivery: datasetDelivery.id, ...result } : result;
+      }
+      case 'GET /v2/datasets/task': {
+        oneOf(query, ['task_id']);
+        const task = datasetTasks.find((item) => item.task_id === query.get('task_id'));
+        if (!task) {
+          throw scaleError(404, 'Task not found.');
+        }
+        return render(task);
+      }
+    }
+    const download = /^\/v2\/datasets\/task\/([^/]+)\/response_url\/([^/]+)$/.exec(path);
+    if (route.startsWith('GET ') && download) {
+      if (download[1] !== 'dataset_task_2' || download[2] !== 'attachment_1') {
+        throw scaleError(404, 'Attachment not found.');
+      }
+      throw new Reply(302, undefined, { location: 'https://storage.example.com/attachment_1' });
+    }
+    return undefined;
+  }
+
+  /** The v2 batch writes, with the lifecycle the spec describes; undefined for other routes. */
+  function batchWrites(route: string, body: unknown): unknown {
+    const request = (body ?? {}) as Record<string, unknown>;
+    const find = () => {
+      if (typeof request.batch_id !== 'string' && typeof request.batch_name !== 'string') {
+        throw scaleError(400, 'Please include a batch_id or a batch_name.');
+      }
+      const batch = [...batchStore.values()].find(
+        (item) => item.id === request.batch_id || item.name === request.batch_name,
+      );
+      if (!batch) {
+        throw scaleError(404, 'Batch not found.');
+      }
+      return batch;
+    };
+    const move = (from: string[], to: string, message?: string) => {
+      const batch = find();
+      if (!from.includes(batch.status as string)) {
+        throw scaleError(400, `The batch is ${batch.status}.`);
+      }
+      batch.status = to;
+      return message ? { batch, message } : batch;
+    };
+    switch (route) {
+      case 'POST /v2/batch': {
+        if (typeof request.name !== 'string' || request.name === '') {
+          throw scaleError(400, 'Please include a name.');
+        }
+        if (!request.project_id && !request.project_name) {
+          throw scaleError(400, 'Please include a project_id or a project_name.');
+        }
+        if ([...batchStore.values(), ...batches].some((batch) => batch.name === request.name)) {
+          throw scaleError(409, 'A batch with this name already exists.');
+        }
+        counter += 1;
+        const batch = {
+          id: `batch_new_${counter}`,
+          name: request.name,
+          project: project.id,
+          created_at: created,
+          status: request.staging_batch === true ? 'staging' : 'in_progress',
+          metadata: (request.metadata ?? {}) as Record<string, unknown>,
+        };
+        batchStore.set(batch.id, batch);
+        return batch;
+      }
+      case 'POST /v2/batch/finalize':
+        return move(['staging', 'in_progress'], 'in_progress');
+      case 'POST /v2/batch/pause':
+        return move(['in_progress'], 'paused', 'Batch paused.');
+      case 'POST /v2/batch/resume':
+        return move(['paused'], 'in_progress', 'Batch resumed.');
+      case 'POST /v2/batch/cancel':
+        return move(['staging', 'in_progress', 'paused'], 'cancelled', 'Batch cancelled.');
+      case 'POST /v2/batch/metadata': {
+        if (typeof request.metadata !== 'object' || request.metadata === null) {
+          throw scaleError(400, 'Please include metadata.');
+        }
+        const batch = find();
+        batch.metadata = request.merge
+          ? { ...(batch.metadata as object), ...request.metadata }
+          : request.metadata;
+        return batch;
+      }
+    }
+    return undefined;
+  }
+
   function claimUnique(uniqueId: unknown) {
     if (typeof uniqueId === 'string') {
       if (uniqueIds.has(uniqueId)) {
@@ -380,6 +601,7 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
       const isSgp = url.pathname.startsWith('/v4/');
       let status = 200;
       let payload: unknown;
+      let extra: Record<string, string> = {};
       try {
         const key = isSgp
           ? req.headers['x-api-key']
@@ -403,10 +625,12 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
         }
         status = error.status;
         payload = error.body;
+        extra = error.headers;
       }
-      const text = JSON.stringify(payload);
+      const text = payload === undefined ? '' : JSON.stringify(payload);
       res.writeHead(status, {
-        'content-type': 'application/json',
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        ...extra,
         'content-length': Buffer.byteLength(text),
       });
       res.end(text);

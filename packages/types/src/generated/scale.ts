@@ -163,7 +163,118 @@ export interface paths {
          */
         get: operations["getBatch"];
         put?: never;
-        post?: never;
+        /**
+         * Create a batch
+         * @description Creates a batch in a project (by `project_id` or `project_name`). With `staging_batch: true`
+         *     the batch starts in `staging` and runs once finalized (`POST /v2/batch/finalize`); otherwise
+         *     it starts `in_progress`. A name already used by a batch of the account is answered 409.
+         */
+        post: operations["createBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/batch/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize a batch
+         * @description Starts a batch created with `staging_batch: true`: `staging` becomes `in_progress` and its tasks
+         *     are sent to labelers. Finalizing a batch that is already `in_progress` returns it unchanged;
+         *     a `paused`, `completed` or `cancelled` batch is answered 400.
+         */
+        post: operations["finalizeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/batch/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a batch
+         * @description Pauses an `in_progress` batch: its unstarted tasks are held until the batch is resumed. Any
+         *     other status is answered 400.
+         */
+        post: operations["pauseBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/batch/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a batch
+         * @description Resumes a `paused` batch (it is `in_progress` again). Any other status is answered 400.
+         */
+        post: operations["resumeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/batch/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a batch
+         * @description Cancels a batch in any status but `completed` and `cancelled` (those are answered 400): its
+         *     unstarted tasks are canceled. This cannot be undone. Note the spellings: the batch becomes
+         *     `cancelled` (BatchStatus), its tasks `canceled` (TaskStatus).
+         */
+        post: operations["cancelBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/batch/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set batch metadata
+         * @description Replaces a batch's metadata, or deep-merges it into the current metadata with `merge`.
+         */
+        post: operations["setBatchMetadata"];
         delete?: never;
         options?: never;
         head?: never;
@@ -182,6 +293,179 @@ export interface paths {
          * @description Returns a page of batches, filtered by project, status and time windows.
          */
         get: operations["getBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/annotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an annotation
+         * @description Returns one annotation of a task by its ID (the `id` of an annotation in a task's turns).
+         */
+        get: operations["getAnnotation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List datasets
+         * @description Returns every dataset of the account (not paginated).
+         */
+        get: operations["getDatasets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/datasets/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List dataset deliveries
+         * @description Returns the deliveries made to a dataset (or to every dataset of the account without
+         *     `dataset_id`), oldest first, within an optional delivery window. Not paginated.
+         */
+        get: operations["getDatasetDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/datasets/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the tasks of a dataset delivery
+         * @description Returns one page of the tasks of a dataset delivery, with the delivery itself. `delivery_id`
+         *     is optional in Scale's own OpenAPI (the official v2 client), but the server needs it: without
+         *     it the answer is 400.
+         */
+        get: operations["getDatasetDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/datasets/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List dataset tasks
+         * @description Returns one page of tasks delivered to a dataset (`dataset_id`) or in one delivery
+         *     (`delivery_id`), within an optional delivery window. Pages follow `next_token`. One of
+         *     `dataset_id` and `delivery_id` is needed (both are optional in Scale's own OpenAPI): with
+         *     neither, or with a delivery of another dataset, the answer is 400.
+         */
+        get: operations["getDatasetTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/datasets/task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a dataset task
+         * @description Returns one delivered dataset task by its ID.
+         */
+        get: operations["getDatasetTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/datasets/task/{taskId}/response_url/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset task's ID. */
+                taskId: string;
+                /** @description The ID of an attachment of the task's response. */
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a download URL for a dataset task's attachment
+         * @description Redirects (302) to a short-lived URL of one attachment of a delivered dataset task. Follow
+         *     the `Location` header; the response has no body worth reading.
+         */
+        get: operations["getDatasetTaskResponseUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a response schema
+         * @description Returns a response schema by ID (for example a delivered task's `response_schema_id`), as a
+         *     JSON Schema serialized to a string.
+         */
+        get: operations["getSchema"];
         put?: never;
         post?: never;
         delete?: never;
@@ -254,27 +538,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/task/{type}": {
+    "/v1/task/annotation": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /**
-                 * @description The task type to create, for example `categorization`, `imageannotation` or
-                 *     `textcollection`. It decides which type-specific parameters the body must carry.
-                 */
-                type: components["schemas"]["V1TaskType"];
-            };
+            path?: never;
             cookie?: never;
         };
         get?: never;
         put?: never;
         /**
-         * Create a v1 task
-         * @description Creates a task of the given type. The body combines the common fields (`project`,
-         *     `batch`, `instruction`, `callback_url`, `attachment` or `attachments`, `metadata`,
-         *     `unique_id`, `tags`) with the parameters specific to the type. When the task completes,
-         *     Scale POSTs it to `callback_url` (see the `taskCallback` webhook).
+         * Create a v1 annotation task
+         * @description Creates a `annotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.Annotation` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createAnnotationTask`.
          *
          *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
          *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
@@ -282,10 +564,1190 @@ export interface paths {
          *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
          *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
          *
-         *     Note: this path has the same shape as `GET /v1/task/{task_id}`. The two differ by HTTP
-         *     method, so no request is ambiguous.
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
          */
-        post: operations["createV1Task"];
+        post: operations["createV1AnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/categorization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 categorization task
+         * @description Creates a `categorization` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateCategorizationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.Categorization` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createCategorizationTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1CategorizationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 comparison task
+         * @description Creates a `comparison` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateComparisonTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.Comparison` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createComparisonTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1ComparisonTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/cuboidannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 cuboidannotation task
+         * @description Creates a `cuboidannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateCuboidAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.CuboidAnnotation` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createCuboidannotationTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1CuboidAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/datacollection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 datacollection task
+         * @description Creates a `datacollection` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateDataCollectionTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.DataCollection` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createDatacollectionTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1DataCollectionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/documentmodel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 documentmodel task
+         * @description Creates a `documentmodel` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateDocumentModelTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.DocumentModel` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1DocumentModelTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/documenttranscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 documenttranscription task
+         * @description Creates a `documenttranscription` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateDocumentTranscriptionTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.DocumentTranscription` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1DocumentTranscriptionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/imageannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 imageannotation task
+         * @description Creates a `imageannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateImageAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.ImageAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1ImageAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/laneannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 laneannotation task
+         * @description Creates a `laneannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateLaneAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.LaneAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1LaneAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/lidarannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 lidarannotation task
+         * @description Creates a `lidarannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateLidarAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.LidarAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1LidarAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/lidarlinking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 lidarlinking task
+         * @description Creates a `lidarlinking` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateLidarLinkingTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.LidarLinking` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1LidarLinkingTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/lidarsegmentation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 lidarsegmentation task
+         * @description Creates a `lidarsegmentation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateLidarSegmentationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.LidarSegmentation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1LidarSegmentationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/lidartopdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 lidartopdown task
+         * @description Creates a `lidartopdown` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateLidarTopdownTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.LidarTopdown` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1LidarTopdownTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/lineannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 lineannotation task
+         * @description Creates a `lineannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateLineAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.LineAnnotation` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createLineannotationTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1LineAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/namedentityrecognition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 namedentityrecognition task
+         * @description Creates a `namedentityrecognition` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateNamedEntityRecognitionTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.NamedEntityRecognition` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1NamedEntityRecognitionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/pointannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 pointannotation task
+         * @description Creates a `pointannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreatePointAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.PointAnnotation` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createPointannotationTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1PointAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/polygonannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 polygonannotation task
+         * @description Creates a `polygonannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreatePolygonAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.PolygonAnnotation` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createPolygonannotationTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1PolygonAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/segmentannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 segmentannotation task
+         * @description Creates a `segmentannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateSegmentAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.SegmentAnnotation` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createSegmentannotationTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1SegmentAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/transcription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 transcription task
+         * @description Creates a `transcription` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateTranscriptionTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.Transcription` (`scaleapi.tasks.TaskType`). The official npm SDK 2.3.2 creates it with `createTranscriptionTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1TranscriptionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/textcollection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 textcollection task
+         * @description Creates a `textcollection` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateTextCollectionTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.TextCollection` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1TextCollectionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/videoannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 videoannotation task
+         * @description Creates a `videoannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateVideoAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.VideoAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1VideoAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/videoboxannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 videoboxannotation task
+         * @description Creates a `videoboxannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateVideoBoxAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.VideoBoxAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1VideoBoxAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/videoplaybackannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 videoplaybackannotation task
+         * @description Creates a `videoplaybackannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateVideoPlaybackAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.VideoPlaybackAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1VideoPlaybackAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/videocuboidannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 videocuboidannotation task
+         * @description Creates a `videocuboidannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateVideoCuboidAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.VideoCuboidAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1VideoCuboidAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/sensorfusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 sensorfusion task
+         * @description Creates a `sensorfusion` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateSensorFusionTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.SensorFusion` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1SensorFusionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 chat task
+         * @description Creates a `chat` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateChatTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.Chat` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1ChatTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/chatexperimental": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 chatexperimental task
+         * @description Creates a `chatexperimental` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateChatExperimentalTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.ChatExperimental` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1ChatExperimentalTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/chatlite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 chatlite task
+         * @description Creates a `chatlite` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateChatLiteTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.ChatLite` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1ChatLiteTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/multichat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 multichat task
+         * @description Creates a `multichat` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateMultiChatTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.MultiChat` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1MultiChatTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/multistage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 multistage task
+         * @description Creates a `multistage` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateMultiStageTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.MultiStage` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1MultiStageTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/federal2dvideoannotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 federal2dvideoannotation task
+         * @description Creates a `federal2dvideoannotation` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateFederal2dVideoAnnotationTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official Python client creates it as `TaskType.Federal2dVideoAnnotation` (`scaleapi.tasks.TaskType`).
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1Federal2dVideoAnnotationTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task/audiotranscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a v1 audiotranscription task
+         * @description Creates a `audiotranscription` task. The body is the fields every task type shares
+         *     (`project`, `batch`, `instruction`, `callback_url`, `attachment` or `attachments`,
+         *     `metadata`, `unique_id`, `tags`) plus the parameters specific to the type; Scale keeps
+         *     the non-common fields in the task's `params`. `V1CreateAudioTranscriptionTaskRequest` says which
+         *     type-specific parameters are known and from where. When the task completes, Scale
+         *     POSTs it to `callback_url` (see the `taskCallback` webhook).
+         *
+         *     The official npm SDK 2.3.2 creates it with `createAudiotranscriptionTask`.
+         *
+         *     **Idempotency through `unique_id`.** A `unique_id` that is already used by a task of the
+         *     account is rejected with `409`. This has a retry quirk. Suppose a first attempt timed out
+         *     or returned a 5xx, and the client retried with the same `unique_id`. The first attempt may
+         *     in fact have created the task, so a `409` on the retry can mean success. To recover, fetch
+         *     `GET /v1/tasks?unique_id=<id>` and take `docs[0]`; the official Python client does this.
+         *
+         *     One path per task type: Scale routes creation by the type in the path. A single
+         *     `POST /v1/task/{type}` template would have the same shape as `GET /v1/task/{task_id}`,
+         *     which OpenAPI 3.1 forbids, so each type the official clients create has its own
+         *     operation. What the real API answers for a type not listed is not documented.
+         */
+        post: operations["createV1AudioTranscriptionTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -304,7 +1766,7 @@ export interface paths {
          * @description Lists the account's tasks, newest first (descending `created_at`), one page at a time.
          *     All filters are optional and combine with AND. Pages hold at most 100 tasks; the default
          *     is also 100. To get the next page, pass the previous page's `next_token`. Stop when
-         *     `has_more` is `false`.
+         *     `has_more` is `false`. (The legacy `offset` parameter pages by position instead; see it.)
          *
          *     To count tasks without fetching them, request `limit=1` and read `total`.
          */
@@ -506,16 +1968,35 @@ export interface components {
          * ErrorBody
          * @description The error body Scale sends with every 4xx and 5xx status, for example
          *     `{"status_code": 400, "error": "Please include an attachment or attachments parameter."}`.
-         *     Tolerance: the public material shows both fields on every error, but only the v2
-         *     generator's 500 model and the v1 docs confirm the shape, so only `error` is required and
-         *     further properties are allowed.
+         *     Tolerance: Scale's own OpenAPI (as the official v2 client's `GetBatch500Response`,
+         *     `GetSchema400Response` and `GetDatasetTaskResponseUrl404Response` models show it) makes both
+         *     fields optional and `status_code` a number, so neither is required here, `status_code` is a
+         *     number without bounds, and further properties are allowed. Scale's servers send both fields
+         *     in every example seen; the mock always does.
          */
         ErrorBody: {
             /** @description The HTTP status repeated in the body. */
             status_code?: number;
             /** @description A human-readable message saying what went wrong. */
-            error: string;
+            error?: string;
         };
+        /**
+         * RequestDateTime
+         * @description An instant given in a request's query (for example `completed_after`). Response date-times
+         *     stay strict RFC 3339 (`format: date-time`); request date-times are ISO 8601 as the official
+         *     clients send them, and the API accepts them:
+         *     - `Z` or `z`: `2025-01-01T00:00:00Z`;
+         *     - an offset with or without a colon: `+01:00`, `+0100` (the official Python client renders
+         *       aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g. `2025-01-01T00:00:00.000000+0000`);
+         *     - fractional seconds of any length, or none;
+         *     - no offset at all (Python's rendering of a naive time), which is taken as UTC.
+         *
+         *     Calendar validity (no February 30) is the server's to check; it answers 400.
+         * @example 2025-01-01T00:00:00Z
+         * @example 2025-01-01T00:00:00.000000+0000
+         * @example 2025-01-01T00:00:00.000000
+         */
+        RequestDateTime: string;
         /**
          * Task
          * @description A task: one unit of work done by a contributor, holding the conversation threads and the
@@ -1208,8 +2689,13 @@ export interface components {
             inactivity_freeze_time: number;
             /** @description Access is forced on. */
             force_enable_workspace_access?: boolean;
-            /** @description The workspace image's version. */
-            workspace_image_version?: string;
+            /**
+             * @description The workspace image's version. Tolerance: the official v2 client (scaleapi 2.18.4,
+             *     generated from Scale's own OpenAPI) types it an integer; this spec first described it as
+             *     a string and no response at hand shows it, so both an integer and a string are accepted
+             *     until a real response settles it.
+             */
+            workspace_image_version?: number | string;
         };
         /**
          * WorkspaceOutputFile
@@ -1404,8 +2890,10 @@ export interface components {
             /** @description The delivery holding the task, or null. */
             delivery_id?: string | null;
             /**
-             * Format: date-time
-             * @description When the task was delivered, or null.
+             * @description When the task was delivered, or null. Tolerance: a plain string, without `format:
+             *     date-time`, because the official v2 client (scaleapi 2.18.4, generated from Scale's own
+             *     OpenAPI) types this field a plain `str` (unlike `created_at`, a `datetime`), so its format
+             *     is not asserted.
              */
             delivered_at?: string | null;
             /** @description ID of the schema the response follows (see `GET /v2/schema`). */
@@ -1465,7 +2953,11 @@ export interface components {
          * @description Sets a task's metadata.
          */
         SetTaskMetadataRequest: {
-            /** @description The task's ID. */
+            /**
+             * @description The task's ID. An empty string is not refused here: the official v2 client (scaleapi
+             *     2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400
+             *     or 404.
+             */
             task_id: string;
             /** @description The metadata to set. */
             metadata: Record<string, unknown>;
@@ -1474,6 +2966,205 @@ export interface components {
              * @default false
              */
             merge?: boolean;
+        };
+        /**
+         * CreateBatchRequest
+         * @description The body of `POST /v2/batch`: a new batch in a project, given by `project_id` or
+         *     `project_name` (one is required; the server answers 400 without either). Both are optional
+         *     in the schema, as in Scale's own OpenAPI (the official v2 client's `CreateBatchRequest`).
+         *     `staging_batch: true` creates the batch in `staging`, where tasks can be added and tried
+         *     before `POST /v2/batch/finalize` starts it; otherwise it starts `in_progress`.
+         */
+        CreateBatchRequest: {
+            /**
+             * @description The batch's name. Scale's batch docs say a name must be unique among all batches of the
+             *     account (which is why `GET /v2/batch?batch_name=` needs no project); a name already used is
+             *     answered 409, an empty one 400.
+             */
+            name: string;
+            /** @description The project's ID. */
+            project_id?: string;
+            /** @description The project's name. */
+            project_name?: string;
+            /** @description A URL or an email address notified when the batch completes (so not `format: uri`). */
+            callback?: string;
+            /**
+             * @description Create the batch in `staging` (it starts when finalized).
+             * @default false
+             */
+            staging_batch?: boolean;
+            /** @description Custom metadata of the batch (free-form). */
+            metadata?: Record<string, unknown>;
+        };
+        /**
+         * BatchOperationRequest
+         * @description The body of the batch lifecycle operations (`POST /v2/batch/finalize`, `/pause`, `/resume`,
+         *     `/cancel`): the batch, by `batch_id` or by `batch_name` (one is required; the server
+         *     answers 400 without either). Both are optional in the schema, as in Scale's own OpenAPI
+         *     (the official v2 client's `BatchOperationRequest` and its copy `FinalizeBatchRequest`).
+         */
+        BatchOperationRequest: {
+            /** @description The batch's ID. */
+            batch_id?: string;
+            /** @description The batch's name. */
+            batch_name?: string;
+        };
+        /**
+         * BatchOperationResponse
+         * @description The answer of `POST /v2/batch/pause`, `/resume` and `/cancel`: the batch after the
+         *     operation and a message. Both are optional, as in Scale's own OpenAPI (the official v2
+         *     client's `PauseBatch200Response`, `ResumeBatch200Response` and `CancelBatch200Response`,
+         *     three identical models, are this one schema here).
+         */
+        BatchOperationResponse: {
+            batch?: components["schemas"]["Batch"];
+            /** @description What was done, for example `Batch paused; 12 unstarted tasks were paused.` */
+            message?: string;
+        };
+        /**
+         * SetBatchMetadataRequest
+         * @description The body of `POST /v2/batch/metadata`: the batch, by `batch_id` or `batch_name` (one is
+         *     required; the server answers 400 without either), and its new metadata.
+         */
+        SetBatchMetadataRequest: {
+            /** @description The batch's ID. */
+            batch_id?: string;
+            /** @description The batch's name. */
+            batch_name?: string;
+            /** @description The metadata to set. */
+            metadata: Record<string, unknown>;
+            /**
+             * @description `false` replaces the whole metadata object; `true` deep-merges it, new values winning.
+             * @default false
+             */
+            merge?: boolean;
+        };
+        /**
+         * Dataset
+         * @description A Scale dataset (the datasets product), to which deliveries of tasks are made.
+         */
+        Dataset: {
+            /**
+             * @description The dataset's ID.
+             * @example dataset_abc123
+             */
+            id: string;
+            /** @description The dataset's name. */
+            name: string;
+        };
+        /**
+         * ExpandableDataset
+         * @description The dataset's ID, or the whole dataset when `dataset` is named in `expand`.
+         */
+        ExpandableDataset: string | components["schemas"]["Dataset"];
+        /**
+         * DatasetDelivery
+         * @description A delivery of tasks to a dataset.
+         */
+        DatasetDelivery: {
+            /**
+             * @description The delivery's ID.
+             * @example dataset_delivery_abc123
+             */
+            id: string;
+            /** @description The delivery's name. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When the delivery was made.
+             */
+            delivered_at: string;
+            metadata: components["schemas"]["DatasetDeliveryMetadata"];
+            dataset?: components["schemas"]["ExpandableDataset"];
+        };
+        /**
+         * DatasetDeliveryMetadata
+         * @description Counts of a dataset delivery.
+         */
+        DatasetDeliveryMetadata: {
+            /** @description Number of tasks in the delivery. */
+            task_count?: number;
+            /** @description Number of turns over all tasks of the delivery. */
+            turn_count?: number;
+        };
+        /**
+         * ExpandableDatasetDelivery
+         * @description The dataset delivery's ID, or the whole delivery when `delivery` is named in `expand`.
+         */
+        ExpandableDatasetDelivery: string | components["schemas"]["DatasetDelivery"];
+        /**
+         * DatasetTask
+         * @description A task delivered to a dataset: its delivered `response` (free-form; Scale's own OpenAPI types
+         *     it as a plain object), with the dataset and the delivery it came in.
+         */
+        DatasetTask: {
+            /**
+             * @description The task's ID.
+             * @example task_abc123
+             */
+            task_id: string;
+            dataset: components["schemas"]["ExpandableDataset"];
+            delivery: components["schemas"]["ExpandableDatasetDelivery"];
+            /** @description The delivered response (free-form). */
+            response: Record<string, unknown>;
+        };
+        /**
+         * GetDatasetsResponse
+         * @description The account's datasets (not paginated).
+         */
+        GetDatasetsResponse: {
+            /** @description Every dataset of the account. */
+            datasets: components["schemas"]["Dataset"][];
+        };
+        /**
+         * GetDatasetDeliveriesResponse
+         * @description Deliveries made to datasets (not paginated).
+         */
+        GetDatasetDeliveriesResponse: {
+            /** @description The deliveries, oldest first. */
+            deliveries: components["schemas"]["DatasetDelivery"][];
+        };
+        /**
+         * GetDatasetDeliveryResponse
+         * @description A page of the tasks of one dataset delivery.
+         */
+        GetDatasetDeliveryResponse: {
+            delivery?: components["schemas"]["ExpandableDatasetDelivery"];
+            /** @description The tasks of this page. */
+            tasks: components["schemas"]["DatasetTask"][];
+            /** @description Cursor for the next page; absent (or `null`) on the last page. */
+            next_token?: string | null;
+        };
+        /**
+         * GetDatasetTasksResponse
+         * @description A page of dataset tasks.
+         */
+        GetDatasetTasksResponse: {
+            /** @description The tasks of this page. */
+            tasks: components["schemas"]["DatasetTask"][];
+            /** @description Cursor for the next page; absent (or `null`) on the last page. */
+            next_token?: string | null;
+        };
+        /**
+         * SchemaDocument
+         * @description A response schema (the `response_schema_id` of a delivered task names one). Both fields are
+         *     optional, as in Scale's own OpenAPI (the official v2 client's `GetSchemaResponseSchema`).
+         */
+        SchemaDocument: {
+            /**
+             * @description The schema's ID.
+             * @example schema_abc123
+             */
+            id?: string;
+            /** @description The JSON Schema, serialized as a string (parse it to use it). */
+            json?: string;
+        };
+        /**
+         * GetSchemaResponse
+         * @description The answer of `GET /v2/schema`.
+         */
+        GetSchemaResponse: {
+            schema: components["schemas"]["SchemaDocument"];
         };
         /**
          * V1Task
@@ -1616,15 +3307,19 @@ export interface components {
         V1TaskStatus: "pending" | "completed" | "canceled" | "error";
         /**
          * V1TaskType
-         * @description The v1 task types known to the official Python client (`scaleapi.tasks.TaskType`, 31 values).
-         *     This strict enum is used only where the client chooses the value: the `{type}` path
-         *     parameter of `POST /v1/task/{type}` and the `type` filter of `GET /v1/tasks`.
+         * @description The v1 task types the official clients create: the 31 values of the Python client's
+         *     `scaleapi.tasks.TaskType` (at scaleapi-python-client b4111b2) plus `audiotranscription`,
+         *     which only the npm SDK creates (npm `scaleapi` 2.3.2 lists it in its `TASK_TYPES` and has
+         *     `createAudiotranscriptionTask`). Each value has its own creation operation,
+         *     `POST /v1/task/<value>` (`createV1<Type>Task`). This strict enum is used only where the
+         *     client chooses the value: the `type` filter of `GET /v1/tasks` (and the client's
+         *     `v1.tasks.create(type, body)`).
          *
          *     Tolerance: Scale adds task types over time, so the `type` field of a returned `V1Task` is a
          *     plain string, not this enum; a response with an unlisted type stays valid.
          * @enum {string}
          */
-        V1TaskType: "annotation" | "categorization" | "comparison" | "cuboidannotation" | "datacollection" | "documentmodel" | "documenttranscription" | "imageannotation" | "laneannotation" | "lidarannotation" | "lidarlinking" | "lidarsegmentation" | "lidartopdown" | "lineannotation" | "namedentityrecognition" | "pointannotation" | "polygonannotation" | "segmentannotation" | "transcription" | "textcollection" | "videoannotation" | "videoboxannotation" | "videoplaybackannotation" | "videocuboidannotation" | "sensorfusion" | "chat" | "chatexperimental" | "chatlite" | "multichat" | "multistage" | "federal2dvideoannotation";
+        V1TaskType: "annotation" | "categorization" | "comparison" | "cuboidannotation" | "datacollection" | "documentmodel" | "documenttranscription" | "imageannotation" | "laneannotation" | "lidarannotation" | "lidarlinking" | "lidarsegmentation" | "lidartopdown" | "lineannotation" | "namedentityrecognition" | "pointannotation" | "polygonannotation" | "segmentannotation" | "transcription" | "textcollection" | "videoannotation" | "videoboxannotation" | "videoplaybackannotation" | "videocuboidannotation" | "sensorfusion" | "chat" | "chatexperimental" | "chatlite" | "multichat" | "multistage" | "federal2dvideoannotation" | "audiotranscription";
         /**
          * V1CustomerReviewStatus
          * @description The customer-side QA status of a v1 task.
@@ -1693,7 +3388,11 @@ export interface components {
             total: number;
             /** @description The page size that was applied. */
             limit: number;
-            /** @description The position of this page's first task in the full result (legacy; optional). */
+            /**
+             * @description The position of this page's first task in the full result: the `offset` parameter when
+             *     one was sent, else where the `next_token` pointed (0 for the first page). Legacy and
+             *     optional: the Python client reads it, the npm SDK 2.3.2 pages by it.
+             */
             offset?: number;
             /** @description Whether another page follows. Stop paging when it is `false`. */
             has_more: boolean;
@@ -1702,17 +3401,18 @@ export interface components {
         };
         /**
          * V1CreateTaskRequest
-         * @description The body of `POST /v1/task/{type}`. It combines the fields common to every task type
-         *     (listed here) with the parameters specific to the task type in the path, such as `geometries`
-         *     for `imageannotation`, `categories` for `categorization`, or `fields` for `textcollection`.
+         * @description The fields common to every v1 task type: the shared base of each creation body. Every
+         *     `POST /v1/task/<type>` operation has its own `V1Create<Type>TaskRequest`, which is this
+         *     object (through `allOf`) plus the parameters known for that type, such as `geometries` for
+         *     `imageannotation`, `categories` for `categorization`, or `fields` for `textcollection`.
          *
          *     Tolerance choices:
          *     - All common fields are optional. Which ones a task needs depends on its type and on the
          *       project's defaults: a project may supply `instruction`, and some types take `attachments`
          *       instead of `attachment`. The server reports a missing one with 400.
          *     - The object is explicitly open (`additionalProperties: true`), so the type-specific
-         *       parameters pass through. They are not modelled here. Generated types therefore get an
-         *       index signature, and example validators accept the extra keys.
+         *       parameters pass through. They are modelled in the per-type schemas, as far as they are
+         *       known; generated types get an index signature, and example validators accept extra keys.
          */
         V1CreateTaskRequest: {
             /** @description The name of the project to create the task in. Its parameters serve as defaults. */
@@ -1760,6 +3460,565 @@ export interface components {
             [key: string]: unknown;
         };
         /**
+         * V1CreateAnnotationTaskRequest
+         * @description The body of `POST /v1/task/annotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `annotation` tasks.
+         *
+         *     The legacy box-annotation type. The npm SDK test creates it with `objects_to_annotate` and
+         *     `with_labels` (and once with `min_width: "30"`, a string, which is not modelled).
+         *     Scale's API reference now points to `imageannotation` for boxes.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The labels of the objects to annotate, for example `["baby cow", "big cow"]`. */
+            objects_to_annotate?: string[];
+            /** @description Whether each annotation carries the label it was drawn for. */
+            with_labels?: boolean;
+        };
+        /**
+         * V1CreateCategorizationTaskRequest
+         * @description The body of `POST /v1/task/categorization`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `categorization` tasks.
+         *
+         *     `categories` is required: the npm SDK test creates every categorization task with it,
+         *     and the task docs' categorization example carries it in `params` (with `attachment` and
+         *     `attachment_type`). Conflict, noted and not followed: the API reference's (deprecated)
+         *     categorization page names `taxonomies` (an object of questions) as the required parameter
+         *     instead; a body with only `taxonomies` is rejected here. `taxonomies` is modelled as an
+         *     optional object so that a body may carry both.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `categories` (evidence above); every other field is optional.
+         */
+        V1CreateCategorizationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The categories the labeler chooses from, for example `["big", "small"]`. */
+            categories: string[];
+            /**
+             * @description The newer form the API reference documents: an object whose entries are the
+             *     questions to answer about the attachment. Not required (see the schema description).
+             */
+            taxonomies?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * V1CreateComparisonTaskRequest
+         * @description The body of `POST /v1/task/comparison`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `comparison` tasks.
+         *
+         *     The npm SDK test creates it with two `attachments` and `choices`.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateComparisonTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The answers the labeler chooses from, for example `["yes", "no"]`. */
+            choices?: string[];
+        };
+        /**
+         * V1CreateCuboidAnnotationTaskRequest
+         * @description The body of `POST /v1/task/cuboidannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `cuboidannotation` tasks.
+         *
+         *     Not known: both official clients create this type but neither shows its parameters (the
+         *     npm SDK test has no cuboidannotation case), so none is modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateCuboidAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateDataCollectionTaskRequest
+         * @description The body of `POST /v1/task/datacollection`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `datacollection` tasks.
+         *
+         *     The npm SDK test creates it with `fields`: an object from the name of each value to
+         *     collect to its description.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateDataCollectionTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /**
+             * @description The values to collect, as an object whose keys name each value and whose values describe
+             *     it to the labeler, for example `{"title": "Title of the page"}`.
+             */
+            fields?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * V1CreateDocumentModelTaskRequest
+         * @description The body of `POST /v1/task/documentmodel`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `documentmodel` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type; no official client or
+         *     page seen shows its parameters, so none is modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateDocumentModelTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateDocumentTranscriptionTaskRequest
+         * @description The body of `POST /v1/task/documenttranscription`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `documenttranscription` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type and no official client
+         *     shows its parameters, so none is modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateDocumentTranscriptionTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateImageAnnotationTaskRequest
+         * @description The body of `POST /v1/task/imageannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `imageannotation` tasks.
+         *
+         *     `attachment` (the image URL) and `geometries` are required: the API reference's Image
+         *     Annotation page says so, and the Python README's `create_task` example sends both.
+         *     `annotation_attributes` and `context_attachments` are optional fields of that page.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment`, `geometries` (evidence above); every other field is optional.
+         */
+        V1CreateImageAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The data to label: usually a URL, or the text itself when `attachment_type` is `text`. */
+            attachment: string;
+            /**
+             * @description Which objects to annotate with which geometry, keyed by geometry (`box`, `polygon`, `line`,
+             *     `point`, `cuboid`, `ellipse`), for example
+             *     `{"box": {"objects_to_annotate": ["car"], "min_height": 10, "min_width": 10}}`. Open: each
+             *     geometry has its own options.
+             */
+            geometries: {
+                [key: string]: unknown;
+            };
+            /** @description Extra attributes to capture per annotation, keyed by attribute name. Open. */
+            annotation_attributes?: {
+                [key: string]: unknown;
+            };
+            /** @description Reference images shown to the labeler but not labeled, each `{"attachment": <URL>}`. */
+            context_attachments?: ({
+                /** @description The URL of the reference image. */
+                attachment: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
+        /**
+         * V1CreateLaneAnnotationTaskRequest
+         * @description The body of `POST /v1/task/laneannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `laneannotation` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateLaneAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateLidarAnnotationTaskRequest
+         * @description The body of `POST /v1/task/lidarannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `lidarannotation` tasks.
+         *
+         *     Not known from the official clients (only the Python `TaskType` names it). The API
+         *     reference describes lidar tasks as taking `attachments`, a list of URLs of frame JSON
+         *     files, which is a common field; nothing type-specific is modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateLidarAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateLidarLinkingTaskRequest
+         * @description The body of `POST /v1/task/lidarlinking`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `lidarlinking` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateLidarLinkingTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateLidarSegmentationTaskRequest
+         * @description The body of `POST /v1/task/lidarsegmentation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `lidarsegmentation` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateLidarSegmentationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateLidarTopdownTaskRequest
+         * @description The body of `POST /v1/task/lidartopdown`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `lidartopdown` tasks.
+         *
+         *     Not known from the official clients (only the Python `TaskType` names it). The API
+         *     reference's Lidar Topdown page marks `project` required and takes `attachment` (an aerial
+         *     image) or `attachments` (frames), all common fields; nothing type-specific is modelled.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateLidarTopdownTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateLineAnnotationTaskRequest
+         * @description The body of `POST /v1/task/lineannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `lineannotation` tasks.
+         *
+         *     The npm SDK test creates it with `objects_to_annotate`, `splines` and `with_labels`.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateLineAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The labels of the objects to annotate, for example `["baby cow", "big cow"]`. */
+            objects_to_annotate?: string[];
+            /** @description Whether each annotation carries the label it was drawn for. */
+            with_labels?: boolean;
+            /** @description Whether lines are drawn as splines (curves) rather than straight segments. */
+            splines?: boolean;
+        };
+        /**
+         * V1CreateNamedEntityRecognitionTaskRequest
+         * @description The body of `POST /v1/task/namedentityrecognition`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `namedentityrecognition` tasks.
+         *
+         *     `text` is required: the API reference's Named Entity Recognition page says this type takes
+         *     no `attachment`; the text to annotate is the `text` parameter itself. `labels` are the
+         *     entity labels to highlight; they are items of that page too and are either strings or
+         *     label objects, so their items are not constrained further.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `text` (evidence above); every other field is optional.
+         */
+        V1CreateNamedEntityRecognitionTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The text to annotate. */
+            text: string;
+            /** @description The entity labels to highlight (strings, or label description objects). */
+            labels?: (string | {
+                [key: string]: unknown;
+            })[];
+        };
+        /**
+         * V1CreatePointAnnotationTaskRequest
+         * @description The body of `POST /v1/task/pointannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `pointannotation` tasks.
+         *
+         *     The npm SDK test creates it with `objects_to_annotate` and `with_labels`.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreatePointAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The labels of the objects to annotate, for example `["baby cow", "big cow"]`. */
+            objects_to_annotate?: string[];
+            /** @description Whether each annotation carries the label it was drawn for. */
+            with_labels?: boolean;
+        };
+        /**
+         * V1CreatePolygonAnnotationTaskRequest
+         * @description The body of `POST /v1/task/polygonannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `polygonannotation` tasks.
+         *
+         *     The npm SDK test creates it with `objects_to_annotate` and `with_labels`.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreatePolygonAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The labels of the objects to annotate, for example `["baby cow", "big cow"]`. */
+            objects_to_annotate?: string[];
+            /** @description Whether each annotation carries the label it was drawn for. */
+            with_labels?: boolean;
+        };
+        /**
+         * V1CreateSegmentAnnotationTaskRequest
+         * @description The body of `POST /v1/task/segmentannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `segmentannotation` tasks.
+         *
+         *     `attachment` and `labels` are required: the API reference's Semantic Segmentation page
+         *     says so, and the npm SDK test sends both (its failing case omits them). `labels` items
+         *     are strings or label description objects; `allow_unlabeled` lets pixels stay unlabeled.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment`, `labels` (evidence above); every other field is optional.
+         */
+        V1CreateSegmentAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The data to label: usually a URL, or the text itself when `attachment_type` is `text`. */
+            attachment: string;
+            /** @description The labels to classify pixels with (strings, or label description objects). */
+            labels: (string | {
+                [key: string]: unknown;
+            })[];
+            /** @description When `true`, pixels may stay unlabeled; otherwise every pixel gets a label. */
+            allow_unlabeled?: boolean;
+        };
+        /**
+         * V1CreateTranscriptionTaskRequest
+         * @description The body of `POST /v1/task/transcription`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `transcription` tasks.
+         *
+         *     The npm SDK test creates it with `fields` and `repeatable_fields`: objects from the name
+         *     of each value to transcribe to its description (`repeatable_fields` for values repeated
+         *     per row).
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateTranscriptionTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /**
+             * @description The values to collect, as an object whose keys name each value and whose values describe
+             *     it to the labeler, for example `{"title": "Title of the page"}`.
+             */
+            fields?: {
+                [key: string]: string;
+            };
+            /** @description Like `fields`, for values transcribed once per repeated row. */
+            repeatable_fields?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * V1CreateTextCollectionTaskRequest
+         * @description The body of `POST /v1/task/textcollection`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `textcollection` tasks.
+         *
+         *     `attachments` and `fields` are required: the API reference's Create Text Collection Task
+         *     page describes the task as an `attachments` array plus a `fields` array, and the Python
+         *     README shows the server answering a textcollection without them with 400 `"attachments"
+         *     is required`. Each field has a `field_id` (the key of its answer) and a `type`; the page
+         *     also gives each a `title`, which is described but not required.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachments`, `fields` (evidence above); every other field is optional.
+         */
+        V1CreateTextCollectionTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /**
+             * @description Several attachments, for task types that take more than one. Tolerance: each item is
+             *     either a string (a URL) or an object (for example `{type, content}`), depending on the
+             *     task type. Items are not constrained further.
+             */
+            attachments: (string | {
+                [key: string]: unknown;
+            })[];
+            /** @description The pieces of information to collect, one form field each. */
+            fields: ({
+                /** @description The key the answer is returned under; unique within the project. */
+                field_id: string;
+                /** @description The field type, for example `text`, `category` or `number`. */
+                type: string;
+                /** @description The field's title, shown to the labeler. */
+                title?: string;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
+        /**
+         * V1CreateVideoAnnotationTaskRequest
+         * @description The body of `POST /v1/task/videoannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `videoannotation` tasks.
+         *
+         *     `geometries` is required: the API reference's General Video Annotation page names it the
+         *     required parameter. The frames are `attachments` (images) or `attachment` (a video),
+         *     common fields; `events_to_annotate` is optional.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `geometries` (evidence above); every other field is optional.
+         */
+        V1CreateVideoAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /**
+             * @description Which objects to annotate with which geometry, keyed by geometry (`box`, `polygon`, `line`,
+             *     `point`, `cuboid`, `ellipse`), for example
+             *     `{"box": {"objects_to_annotate": ["car"], "min_height": 10, "min_width": 10}}`. Open: each
+             *     geometry has its own options.
+             */
+            geometries: {
+                [key: string]: unknown;
+            };
+            /** @description Events to mark in the video, for example `["lane change"]`. */
+            events_to_annotate?: string[];
+        };
+        /**
+         * V1CreateVideoBoxAnnotationTaskRequest
+         * @description The body of `POST /v1/task/videoboxannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `videoboxannotation` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this (legacy) type, so no parameter
+         *     is modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateVideoBoxAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateVideoPlaybackAnnotationTaskRequest
+         * @description The body of `POST /v1/task/videoplaybackannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `videoplaybackannotation` tasks.
+         *
+         *     The API reference's Video Playback page takes the video as `attachment` (a common field),
+         *     an optional `frame_rate` (frames per second to annotate, default 1) and
+         *     `events_to_annotate`; its callback format reads the labels from `params.geometries`.
+         *     Nothing is required: the page's newer revision also accepts `attachments` instead.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateVideoPlaybackAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /**
+             * @description Which objects to annotate with which geometry, keyed by geometry (`box`, `polygon`, `line`,
+             *     `point`, `cuboid`, `ellipse`), for example
+             *     `{"box": {"objects_to_annotate": ["car"], "min_height": 10, "min_width": 10}}`. Open: each
+             *     geometry has its own options.
+             */
+            geometries?: {
+                [key: string]: unknown;
+            };
+            /** @description Frames per second to annotate (the docs' default is 1). */
+            frame_rate?: number;
+            /** @description Events to mark in the video, for example `["lane change"]`. */
+            events_to_annotate?: string[];
+        };
+        /**
+         * V1CreateVideoCuboidAnnotationTaskRequest
+         * @description The body of `POST /v1/task/videocuboidannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `videocuboidannotation` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateVideoCuboidAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateSensorFusionTaskRequest
+         * @description The body of `POST /v1/task/sensorfusion`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `sensorfusion` tasks.
+         *
+         *     The API reference's Create Sensor Fusion Tasks page takes `attachments` (one scene URL),
+         *     `scene_format` (only `sensor_fusion`), `annotation_definition` and `is_frameless`. It marks
+         *     them required, together with `project`, `instruction` and `callback_url`, which every
+         *     other type treats as optional; none is required here, the server answers 400 for a
+         *     missing one.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateSensorFusionTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The format of the scene; the docs list only `sensor_fusion`. */
+            scene_format?: string;
+            /** @description The annotation definitions to label with. Open objects. */
+            annotation_definition?: {
+                [key: string]: unknown;
+            }[];
+            /** @description Whether the scene is labeled as a frameless task. */
+            is_frameless?: boolean;
+            /** @description When `true`, a task that errors after submission has its `unique_id` cleared. */
+            clear_unique_id_on_error?: boolean;
+        };
+        /**
+         * V1CreateChatTaskRequest
+         * @description The body of `POST /v1/task/chat`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `chat` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this GenAI type; its inputs come from
+         *     the project's task template, so no parameter is modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateChatTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateChatExperimentalTaskRequest
+         * @description The body of `POST /v1/task/chatexperimental`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `chatexperimental` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateChatExperimentalTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateChatLiteTaskRequest
+         * @description The body of `POST /v1/task/chatlite`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `chatlite` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateChatLiteTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateMultiChatTaskRequest
+         * @description The body of `POST /v1/task/multichat`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `multichat` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateMultiChatTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateMultiStageTaskRequest
+         * @description The body of `POST /v1/task/multistage`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `multistage` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type, so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateMultiStageTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateFederal2dVideoAnnotationTaskRequest
+         * @description The body of `POST /v1/task/federal2dvideoannotation`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `federal2dvideoannotation` tasks.
+         *
+         *     Not known: only the Python client's `TaskType` names this type (added in the client's
+         *     commit d2380a4, which replaced an earlier `cruisecontrol` value), so no parameter is
+         *     modelled and the body is open.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+         */
+        V1CreateFederal2dVideoAnnotationTaskRequest: components["schemas"]["V1CreateTaskRequest"] & Record<string, unknown>;
+        /**
+         * V1CreateAudioTranscriptionTaskRequest
+         * @description The body of `POST /v1/task/audiotranscription`: the fields every task type shares
+         *     (`V1CreateTaskRequest`) plus the parameters specific to
+         *     `audiotranscription` tasks.
+         *
+         *     Only the npm SDK creates this type (`createAudiotranscriptionTask`; the Python
+         *     `TaskType` lacks it). `attachment` (the audio URL) is required: the npm SDK test's
+         *     failing case omits it. Its passing case sends `attachment_type: audio` and `verbatim`.
+         *
+         *     Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment` (evidence above); every other field is optional.
+         */
+        V1CreateAudioTranscriptionTaskRequest: components["schemas"]["V1CreateTaskRequest"] & {
+            /** @description The data to label: usually a URL, or the text itself when `attachment_type` is `text`. */
+            attachment: string;
+            /** @description Whether to transcribe verbatim (fillers, false starts) rather than clean. */
+            verbatim?: boolean;
+        };
+        /**
          * V1AuditRequest
          * @description The body of `POST /v1/task/{task_id}/audit`: accept or reject a completed task. It is taken
          *     from the official Python client; the object is open.
@@ -1767,8 +4026,12 @@ export interface components {
         V1AuditRequest: {
             /** @description `true` to accept the task's response, `false` to reject it. */
             accepted: boolean;
-            /** @description An optional comment explaining the audit decision. */
-            comments?: string;
+            /**
+             * @description An optional comment explaining the audit decision. The official Python client's
+             *     `audit_task(task_id, accepted)` sends `"comments": null` when no comment is given, and
+             *     the API accepts it, so `null` means no comment.
+             */
+            comments?: string | null;
         };
         /**
          * V1UniqueIdRequest
@@ -1963,43 +4226,65 @@ export interface components {
         };
     };
     parameters: {
-        /** @description Scale's unique identifier for the task. */
+        /** @description Scale's unique identifier for the task. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
         TaskIdQuery: string;
         /**
          * @description Entities to expand from an ID to the full object. Sent as repeated keys
          *     (`?expand=project&expand=batch`); the bracket form `expand[]=` is not documented.
+         *     A repeated value is not refused here: the official v2 client (scaleapi 2.18.4) sends the
+         *     list it is given, duplicates included; what the server does with one is not documented.
          */
         ExpandTask: components["schemas"]["ExpandableEnumTask"][];
         /**
          * @description Extra properties to include in the response. Without `annotation_details`, annotations
          *     arrive in their short form (`key` and `value` only). Sent as repeated keys
          *     (`?opts=annotation_details&opts=model_parameters`).
+         *     A repeated value is not refused here: the official v2 client (scaleapi 2.18.4) sends the
+         *     list it is given, duplicates included; what the server does with one is not documented.
          */
         Opts: components["schemas"]["Option"][];
         /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
         Limit: number;
-        /** @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. */
+        /**
+         * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+         *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+         *     and sends it as given, and the server answers it with 400 or 404.
+         */
         NextToken: string;
-        /** @description Scale's ID of the project. */
+        /** @description Scale's ID of the project. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
         ProjectIdQuery: string;
-        /** @description The project's name. */
+        /** @description The project's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
         ProjectNameQuery: string;
-        /** @description Scale's ID of the batch. */
+        /** @description Scale's ID of the batch. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
         BatchIdQuery: string;
-        /** @description The batch's name. */
+        /** @description The batch's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
         BatchNameQuery: string;
-        /** @description Only tasks completed after this instant (ISO 8601 / RFC 3339 date-time). */
-        CompletedAfter: string;
-        /** @description Only tasks completed before this instant (ISO 8601 / RFC 3339 date-time). */
-        CompletedBefore: string;
+        /** @description Only tasks completed after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+        CompletedAfter: components["schemas"]["RequestDateTime"];
+        /** @description Only tasks completed before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+        CompletedBefore: components["schemas"]["RequestDateTime"];
         /** @description The v1 task's ID (for example `576ba74eec471ff9b01557cc`). */
         V1TaskIdPath: string;
+        /** @description The dataset's ID. */
+        DatasetIdQuery: string;
+        /** @description Only deliveries made after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+        DeliveredAfter: components["schemas"]["RequestDateTime"];
+        /** @description Only deliveries made before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+        DeliveredBefore: components["schemas"]["RequestDateTime"];
+        /** @description The dataset delivery's ID. */
+        DatasetDeliveryIdQuery: string;
+        /**
+         * @description Expand `dataset` and/or `delivery` from IDs to objects. Sent as repeated keys
+         *     (`?expand=dataset&expand=delivery`).
+         */
+        ExpandDatasetTask: ("dataset" | "delivery")[];
     };
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type ErrorBody = components['schemas']['ErrorBody'];
+export type RequestDateTime = components['schemas']['RequestDateTime'];
 export type Task = components['schemas']['Task'];
 export type TaskStatus = components['schemas']['TaskStatus'];
 export type Thread = components['schemas']['Thread'];
@@ -2068,6 +4353,22 @@ export type GetBatchesResponse = components['schemas']['GetBatchesResponse'];
 export type GetProjectsResponse = components['schemas']['GetProjectsResponse'];
 export type CreateChatTaskRequest = components['schemas']['CreateChatTaskRequest'];
 export type SetTaskMetadataRequest = components['schemas']['SetTaskMetadataRequest'];
+export type CreateBatchRequest = components['schemas']['CreateBatchRequest'];
+export type BatchOperationRequest = components['schemas']['BatchOperationRequest'];
+export type BatchOperationResponse = components['schemas']['BatchOperationResponse'];
+export type SetBatchMetadataRequest = components['schemas']['SetBatchMetadataRequest'];
+export type Dataset = components['schemas']['Dataset'];
+export type ExpandableDataset = components['schemas']['ExpandableDataset'];
+export type DatasetDelivery = components['schemas']['DatasetDelivery'];
+export type DatasetDeliveryMetadata = components['schemas']['DatasetDeliveryMetadata'];
+export type ExpandableDatasetDelivery = components['schemas']['ExpandableDatasetDelivery'];
+export type DatasetTask = components['schemas']['DatasetTask'];
+export type GetDatasetsResponse = components['schemas']['GetDatasetsResponse'];
+export type GetDatasetDeliveriesResponse = components['schemas']['GetDatasetDeliveriesResponse'];
+export type GetDatasetDeliveryResponse = components['schemas']['GetDatasetDeliveryResponse'];
+export type GetDatasetTasksResponse = components['schemas']['GetDatasetTasksResponse'];
+export type SchemaDocument = components['schemas']['SchemaDocument'];
+export type GetSchemaResponse = components['schemas']['GetSchemaResponse'];
 export type V1Task = components['schemas']['V1Task'];
 export type V1TaskStatus = components['schemas']['V1TaskStatus'];
 export type V1TaskType = components['schemas']['V1TaskType'];
@@ -2075,6 +4376,38 @@ export type V1CustomerReviewStatus = components['schemas']['V1CustomerReviewStat
 export type V1Audit = components['schemas']['V1Audit'];
 export type V1TaskList = components['schemas']['V1TaskList'];
 export type V1CreateTaskRequest = components['schemas']['V1CreateTaskRequest'];
+export type V1CreateAnnotationTaskRequest = components['schemas']['V1CreateAnnotationTaskRequest'];
+export type V1CreateCategorizationTaskRequest = components['schemas']['V1CreateCategorizationTaskRequest'];
+export type V1CreateComparisonTaskRequest = components['schemas']['V1CreateComparisonTaskRequest'];
+export type V1CreateCuboidAnnotationTaskRequest = components['schemas']['V1CreateCuboidAnnotationTaskRequest'];
+export type V1CreateDataCollectionTaskRequest = components['schemas']['V1CreateDataCollectionTaskRequest'];
+export type V1CreateDocumentModelTaskRequest = components['schemas']['V1CreateDocumentModelTaskRequest'];
+export type V1CreateDocumentTranscriptionTaskRequest = components['schemas']['V1CreateDocumentTranscriptionTaskRequest'];
+export type V1CreateImageAnnotationTaskRequest = components['schemas']['V1CreateImageAnnotationTaskRequest'];
+export type V1CreateLaneAnnotationTaskRequest = components['schemas']['V1CreateLaneAnnotationTaskRequest'];
+export type V1CreateLidarAnnotationTaskRequest = components['schemas']['V1CreateLidarAnnotationTaskRequest'];
+export type V1CreateLidarLinkingTaskRequest = components['schemas']['V1CreateLidarLinkingTaskRequest'];
+export type V1CreateLidarSegmentationTaskRequest = components['schemas']['V1CreateLidarSegmentationTaskRequest'];
+export type V1CreateLidarTopdownTaskRequest = components['schemas']['V1CreateLidarTopdownTaskRequest'];
+export type V1CreateLineAnnotationTaskRequest = components['schemas']['V1CreateLineAnnotationTaskRequest'];
+export type V1CreateNamedEntityRecognitionTaskRequest = components['schemas']['V1CreateNamedEntityRecognitionTaskRequest'];
+export type V1CreatePointAnnotationTaskRequest = components['schemas']['V1CreatePointAnnotationTaskRequest'];
+export type V1CreatePolygonAnnotationTaskRequest = components['schemas']['V1CreatePolygonAnnotationTaskRequest'];
+export type V1CreateSegmentAnnotationTaskRequest = components['schemas']['V1CreateSegmentAnnotationTaskRequest'];
+export type V1CreateTranscriptionTaskRequest = components['schemas']['V1CreateTranscriptionTaskRequest'];
+export type V1CreateTextCollectionTaskRequest = components['schemas']['V1CreateTextCollectionTaskRequest'];
+export type V1CreateVideoAnnotationTaskRequest = components['schemas']['V1CreateVideoAnnotationTaskRequest'];
+export type V1CreateVideoBoxAnnotationTaskRequest = components['schemas']['V1CreateVideoBoxAnnotationTaskRequest'];
+export type V1CreateVideoPlaybackAnnotationTaskRequest = components['schemas']['V1CreateVideoPlaybackAnnotationTaskRequest'];
+export type V1CreateVideoCuboidAnnotationTaskRequest = components['schemas']['V1CreateVideoCuboidAnnotationTaskRequest'];
+export type V1CreateSensorFusionTaskRequest = components['schemas']['V1CreateSensorFusionTaskRequest'];
+export type V1CreateChatTaskRequest = components['schemas']['V1CreateChatTaskRequest'];
+export type V1CreateChatExperimentalTaskRequest = components['schemas']['V1CreateChatExperimentalTaskRequest'];
+export type V1CreateChatLiteTaskRequest = components['schemas']['V1CreateChatLiteTaskRequest'];
+export type V1CreateMultiChatTaskRequest = components['schemas']['V1CreateMultiChatTaskRequest'];
+export type V1CreateMultiStageTaskRequest = components['schemas']['V1CreateMultiStageTaskRequest'];
+export type V1CreateFederal2dVideoAnnotationTaskRequest = components['schemas']['V1CreateFederal2dVideoAnnotationTaskRequest'];
+export type V1CreateAudioTranscriptionTaskRequest = components['schemas']['V1CreateAudioTranscriptionTaskRequest'];
 export type V1AuditRequest = components['schemas']['V1AuditRequest'];
 export type V1UniqueIdRequest = components['schemas']['V1UniqueIdRequest'];
 export type V1TagList = components['schemas']['V1TagList'];
@@ -2100,22 +4433,31 @@ export type ParameterBatchNameQuery = components['parameters']['BatchNameQuery']
 export type ParameterCompletedAfter = components['parameters']['CompletedAfter'];
 export type ParameterCompletedBefore = components['parameters']['CompletedBefore'];
 export type ParameterV1TaskIdPath = components['parameters']['V1TaskIdPath'];
+export type ParameterDatasetIdQuery = components['parameters']['DatasetIdQuery'];
+export type ParameterDeliveredAfter = components['parameters']['DeliveredAfter'];
+export type ParameterDeliveredBefore = components['parameters']['DeliveredBefore'];
+export type ParameterDatasetDeliveryIdQuery = components['parameters']['DatasetDeliveryIdQuery'];
+export type ParameterExpandDatasetTask = components['parameters']['ExpandDatasetTask'];
 export type $defs = Record<string, never>;
 export interface operations {
     getTask: {
         parameters: {
             query: {
-                /** @description Scale's unique identifier for the task. */
+                /** @description Scale's unique identifier for the task. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 task_id: components["parameters"]["TaskIdQuery"];
                 /**
                  * @description Entities to expand from an ID to the full object. Sent as repeated keys
                  *     (`?expand=project&expand=batch`); the bracket form `expand[]=` is not documented.
+                 *     A repeated value is not refused here: the official v2 client (scaleapi 2.18.4) sends the
+                 *     list it is given, duplicates included; what the server does with one is not documented.
                  */
                 expand?: components["parameters"]["ExpandTask"];
                 /**
                  * @description Extra properties to include in the response. Without `annotation_details`, annotations
                  *     arrive in their short form (`key` and `value` only). Sent as repeated keys
                  *     (`?opts=annotation_details&opts=model_parameters`).
+                 *     A repeated value is not refused here: the official v2 client (scaleapi 2.18.4) sends the
+                 *     list it is given, duplicates included; what the server does with one is not documented.
                  */
                 opts?: components["parameters"]["Opts"];
             };
@@ -2147,33 +4489,41 @@ export interface operations {
     getTasks: {
         parameters: {
             query?: {
-                /** @description Scale's ID of the project. */
+                /** @description Scale's ID of the project. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
-                /** @description The project's name. */
+                /** @description The project's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_name?: components["parameters"]["ProjectNameQuery"];
-                /** @description Scale's ID of the batch. */
+                /** @description Scale's ID of the batch. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 batch_id?: components["parameters"]["BatchIdQuery"];
-                /** @description The batch's name. */
+                /** @description The batch's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 batch_name?: components["parameters"]["BatchNameQuery"];
                 /** @description Only tasks in this status. */
                 status?: components["schemas"]["TaskStatus"];
-                /** @description Only tasks completed after this instant (ISO 8601 / RFC 3339 date-time). */
+                /** @description Only tasks completed after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
                 completed_after?: components["parameters"]["CompletedAfter"];
-                /** @description Only tasks completed before this instant (ISO 8601 / RFC 3339 date-time). */
+                /** @description Only tasks completed before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
                 completed_before?: components["parameters"]["CompletedBefore"];
                 /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+                 *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+                 *     and sends it as given, and the server answers it with 400 or 404.
+                 */
                 next_token?: components["parameters"]["NextToken"];
                 /**
                  * @description Entities to expand from an ID to the full object. Sent as repeated keys
                  *     (`?expand=project&expand=batch`); the bracket form `expand[]=` is not documented.
+                 *     A repeated value is not refused here: the official v2 client (scaleapi 2.18.4) sends the
+                 *     list it is given, duplicates included; what the server does with one is not documented.
                  */
                 expand?: components["parameters"]["ExpandTask"];
                 /**
                  * @description Extra properties to include in the response. Without `annotation_details`, annotations
                  *     arrive in their short form (`key` and `value` only). Sent as repeated keys
                  *     (`?opts=annotation_details&opts=model_parameters`).
+                 *     A repeated value is not refused here: the official v2 client (scaleapi 2.18.4) sends the
+                 *     list it is given, duplicates included; what the server does with one is not documented.
                  */
                 opts?: components["parameters"]["Opts"];
             };
@@ -2270,14 +4620,14 @@ export interface operations {
     getDeliveries: {
         parameters: {
             query?: {
-                /** @description Scale's ID of the project. */
+                /** @description Scale's ID of the project. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
-                /** @description The project's name. */
+                /** @description The project's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_name?: components["parameters"]["ProjectNameQuery"];
-                /** @description Only deliveries made after this instant. */
-                delivered_after?: string;
-                /** @description Only deliveries made before this instant. */
-                delivered_before?: string;
+                /** @description Only deliveries made after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                delivered_after?: components["schemas"]["RequestDateTime"];
+                /** @description Only deliveries made before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                delivered_before?: components["schemas"]["RequestDateTime"];
                 /** @description Expand `project` from an ID to the object. Sent as repeated keys. */
                 expand?: "project"[];
             };
@@ -2313,13 +4663,17 @@ export interface operations {
                 delivery_id?: string;
                 /** @description The delivery's name; needs `project_id` or `project_name` too. */
                 delivery_name?: string;
-                /** @description Scale's ID of the project. */
+                /** @description Scale's ID of the project. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
-                /** @description The project's name. */
+                /** @description The project's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_name?: components["parameters"]["ProjectNameQuery"];
                 /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+                 *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+                 *     and sends it as given, and the server answers it with 400 or 404.
+                 */
                 next_token?: components["parameters"]["NextToken"];
                 /** @description Entities to expand from an ID to the object. Sent as repeated keys. */
                 expand?: ("project" | "batch" | "delivery")[];
@@ -2327,6 +4681,8 @@ export interface operations {
                  * @description Extra properties to include in the response. Without `annotation_details`, annotations
                  *     arrive in their short form (`key` and `value` only). Sent as repeated keys
                  *     (`?opts=annotation_details&opts=model_parameters`).
+                 *     A repeated value is not refused here: the official v2 client (scaleapi 2.18.4) sends the
+                 *     list it is given, duplicates included; what the server does with one is not documented.
                  */
                 opts?: components["parameters"]["Opts"];
             };
@@ -2358,21 +4714,25 @@ export interface operations {
     getDeliveryTasks: {
         parameters: {
             query?: {
-                /** @description Scale's ID of the project. */
+                /** @description Scale's ID of the project. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
-                /** @description The project's name. */
+                /** @description The project's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_name?: components["parameters"]["ProjectNameQuery"];
                 /** @description Only tasks of this delivery. */
                 delivery_id?: string;
                 /** @description Only tasks in this status. */
                 status?: components["schemas"]["TaskStatus"];
-                /** @description Only tasks completed after this instant (ISO 8601 / RFC 3339 date-time). */
+                /** @description Only tasks completed after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
                 completed_after?: components["parameters"]["CompletedAfter"];
-                /** @description Only tasks completed before this instant (ISO 8601 / RFC 3339 date-time). */
+                /** @description Only tasks completed before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
                 completed_before?: components["parameters"]["CompletedBefore"];
                 /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+                 *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+                 *     and sends it as given, and the server answers it with 400 or 404.
+                 */
                 next_token?: components["parameters"]["NextToken"];
             };
             header?: never;
@@ -2403,9 +4763,9 @@ export interface operations {
     getBatch: {
         parameters: {
             query?: {
-                /** @description Scale's ID of the batch. */
+                /** @description Scale's ID of the batch. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 batch_id?: components["parameters"]["BatchIdQuery"];
-                /** @description The batch's name. */
+                /** @description The batch's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 batch_name?: components["parameters"]["BatchNameQuery"];
                 /** @description Expand `project` from an ID to the object. Sent as repeated keys. */
                 expand?: "project"[];
@@ -2435,26 +4795,224 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
+    createBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The created batch. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            /** @description A batch with this name already exists in the project. */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    finalizeBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description The batch, now `in_progress`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    pauseBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description The paused batch and a message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOperationResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    resumeBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description The resumed batch and a message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOperationResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    cancelBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchOperationRequest"];
+            };
+        };
+        responses: {
+            /** @description The cancelled batch and a message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOperationResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    setBatchMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetBatchMetadataRequest"];
+            };
+        };
+        responses: {
+            /** @description The batch with its new metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Batch"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     getBatches: {
         parameters: {
             query?: {
-                /** @description Scale's ID of the project. */
+                /** @description Scale's ID of the project. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
-                /** @description The project's name. */
+                /** @description The project's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_name?: components["parameters"]["ProjectNameQuery"];
                 /** @description Only batches in this status. */
                 status?: components["schemas"]["BatchStatus"];
-                /** @description Only batches created after this instant. */
-                created_after?: string;
-                /** @description Only batches created before this instant. */
-                created_before?: string;
-                /** @description Only batches completed after this instant. */
-                completed_after?: string;
-                /** @description Only batches completed before this instant. */
-                completed_before?: string;
+                /** @description Only batches created after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                created_after?: components["schemas"]["RequestDateTime"];
+                /** @description Only batches created before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                created_before?: components["schemas"]["RequestDateTime"];
+                /** @description Only batches completed after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                completed_after?: components["schemas"]["RequestDateTime"];
+                /** @description Only batches completed before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                completed_before?: components["schemas"]["RequestDateTime"];
                 /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+                 *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+                 *     and sends it as given, and the server answers it with 400 or 404.
+                 */
                 next_token?: components["parameters"]["NextToken"];
                 /** @description Expand `project` from an ID to the object. Sent as repeated keys. */
                 expand?: "project"[];
@@ -2484,12 +5042,299 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
+    getAnnotation: {
+        parameters: {
+            query: {
+                /** @description The annotation's ID. */
+                annotation_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The annotation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Annotation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getDatasets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's datasets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getDatasetDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The dataset's ID. */
+                dataset_id?: components["parameters"]["DatasetIdQuery"];
+                /** @description Only deliveries made after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                delivered_after?: components["parameters"]["DeliveredAfter"];
+                /** @description Only deliveries made before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                delivered_before?: components["parameters"]["DeliveredBefore"];
+                /** @description Expand `dataset` from an ID to the object. Sent as repeated keys. */
+                expand?: "dataset"[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetDeliveriesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getDatasetDelivery: {
+        parameters: {
+            query?: {
+                /** @description The dataset delivery's ID. */
+                delivery_id?: components["parameters"]["DatasetDeliveryIdQuery"];
+                /**
+                 * @description Expand `dataset` and/or `delivery` from IDs to objects. Sent as repeated keys
+                 *     (`?expand=dataset&expand=delivery`).
+                 */
+                expand?: components["parameters"]["ExpandDatasetTask"];
+                /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+                 *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+                 *     and sends it as given, and the server answers it with 400 or 404.
+                 */
+                next_token?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the delivery's tasks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetDeliveryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getDatasetTasks: {
+        parameters: {
+            query?: {
+                /** @description The dataset's ID. */
+                dataset_id?: components["parameters"]["DatasetIdQuery"];
+                /** @description The dataset delivery's ID. */
+                delivery_id?: components["parameters"]["DatasetDeliveryIdQuery"];
+                /** @description Only deliveries made after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                delivered_after?: components["parameters"]["DeliveredAfter"];
+                /** @description Only deliveries made before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                delivered_before?: components["parameters"]["DeliveredBefore"];
+                /**
+                 * @description Expand `dataset` and/or `delivery` from IDs to objects. Sent as repeated keys
+                 *     (`?expand=dataset&expand=delivery`).
+                 */
+                expand?: components["parameters"]["ExpandDatasetTask"];
+                /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+                 *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+                 *     and sends it as given, and the server answers it with 400 or 404.
+                 */
+                next_token?: components["parameters"]["NextToken"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of dataset tasks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatasetTasksResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getDatasetTask: {
+        parameters: {
+            query: {
+                /** @description Scale's unique identifier for the task. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
+                task_id: components["parameters"]["TaskIdQuery"];
+                /**
+                 * @description Expand `dataset` and/or `delivery` from IDs to objects. Sent as repeated keys
+                 *     (`?expand=dataset&expand=delivery`).
+                 */
+                expand?: components["parameters"]["ExpandDatasetTask"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dataset task. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getDatasetTaskResponseUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The dataset task's ID. */
+                taskId: string;
+                /** @description The ID of an attachment of the task's response. */
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A redirect to the attachment. */
+            302: {
+                headers: {
+                    /** @description The short-lived URL of the attachment. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getSchema: {
+        parameters: {
+            query: {
+                /** @description The schema's ID. */
+                schema_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schema. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSchemaResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     getProject: {
         parameters: {
             query?: {
-                /** @description Scale's ID of the project. */
+                /** @description Scale's ID of the project. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
-                /** @description The project's name. */
+                /** @description The project's name. An empty value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400 or 404. */
                 project_name?: components["parameters"]["ProjectNameQuery"];
             };
             header?: never;
@@ -2520,10 +5365,10 @@ export interface operations {
     getProjects: {
         parameters: {
             query?: {
-                /** @description Only projects created after this instant. */
-                created_after?: string;
-                /** @description Only projects created before this instant. */
-                created_before?: string;
+                /** @description Only projects created after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                created_after?: components["schemas"]["RequestDateTime"];
+                /** @description Only projects created before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                created_before?: components["schemas"]["RequestDateTime"];
             };
             header?: never;
             path?: never;
@@ -2581,23 +5426,17 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
-    createV1Task: {
+    createV1AnnotationTask: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /**
-                 * @description The task type to create, for example `categorization`, `imageannotation` or
-                 *     `textcollection`. It decides which type-specific parameters the body must carry.
-                 */
-                type: components["schemas"]["V1TaskType"];
-            };
+            path?: never;
             cookie?: never;
         };
-        /** @description Common task fields plus the type-specific parameters. */
+        /** @description The common task fields plus the annotation parameters. */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["V1CreateTaskRequest"];
+                "application/json": components["schemas"]["V1CreateAnnotationTaskRequest"];
             };
         };
         responses: {
@@ -2613,6 +5452,1247 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1CategorizationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the categorization parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateCategorizationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1ComparisonTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the comparison parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateComparisonTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1CuboidAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the cuboidannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateCuboidAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1DataCollectionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the datacollection parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateDataCollectionTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1DocumentModelTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the documentmodel parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateDocumentModelTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1DocumentTranscriptionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the documenttranscription parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateDocumentTranscriptionTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1ImageAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the imageannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateImageAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1LaneAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the laneannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateLaneAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1LidarAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the lidarannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateLidarAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1LidarLinkingTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the lidarlinking parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateLidarLinkingTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1LidarSegmentationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the lidarsegmentation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateLidarSegmentationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1LidarTopdownTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the lidartopdown parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateLidarTopdownTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1LineAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the lineannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateLineAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1NamedEntityRecognitionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the namedentityrecognition parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateNamedEntityRecognitionTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1PointAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the pointannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreatePointAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1PolygonAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the polygonannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreatePolygonAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1SegmentAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the segmentannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateSegmentAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1TranscriptionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the transcription parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateTranscriptionTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1TextCollectionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the textcollection parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateTextCollectionTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1VideoAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the videoannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateVideoAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1VideoBoxAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the videoboxannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateVideoBoxAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1VideoPlaybackAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the videoplaybackannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateVideoPlaybackAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1VideoCuboidAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the videocuboidannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateVideoCuboidAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1SensorFusionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the sensorfusion parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateSensorFusionTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1ChatTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the chat parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateChatTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1ChatExperimentalTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the chatexperimental parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateChatExperimentalTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1ChatLiteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the chatlite parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateChatLiteTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1MultiChatTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the multichat parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateMultiChatTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1MultiStageTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the multistage parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateMultiStageTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1Federal2dVideoAnnotationTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the federal2dvideoannotation parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateFederal2dVideoAnnotationTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
+            404: components["responses"]["NotFound"];
+            /**
+             * @description The `unique_id` is already used by another task of the account. If this answers a
+             *     retry after a 5xx or a timeout, the first attempt may have succeeded; fetch
+             *     `GET /v1/tasks?unique_id=<id>` to recover the task.
+             */
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createV1AudioTranscriptionTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The common task fields plus the audiotranscription parameters. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["V1CreateAudioTranscriptionTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The created task (status `pending`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["V1Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            /** @description Not found: a `project` or `batch` named in the body does not exist. (A task type without its own path is not an operation of this description; the mock answers it 404 too.) */
             404: components["responses"]["NotFound"];
             /**
              * @description The `unique_id` is already used by another task of the account. If this answers a
@@ -2629,18 +6709,18 @@ export interface operations {
     listV1Tasks: {
         parameters: {
             query?: {
-                /** @description Lower bound on `created_at` (ISO 8601 / RFC 3339 date-time). */
-                start_time?: string;
-                /** @description Upper bound on `created_at` (ISO 8601 / RFC 3339 date-time). */
-                end_time?: string;
-                /** @description Only tasks completed after this instant (ISO 8601 / RFC 3339 date-time). */
+                /** @description Lower bound on `created_at` (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                start_time?: components["schemas"]["RequestDateTime"];
+                /** @description Upper bound on `created_at` (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                end_time?: components["schemas"]["RequestDateTime"];
+                /** @description Only tasks completed after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
                 completed_after?: components["parameters"]["CompletedAfter"];
-                /** @description Only tasks completed before this instant (ISO 8601 / RFC 3339 date-time). */
+                /** @description Only tasks completed before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
                 completed_before?: components["parameters"]["CompletedBefore"];
-                /** @description Only tasks last updated after this instant (ISO 8601 / RFC 3339 date-time). */
-                updated_after?: string;
-                /** @description Only tasks last updated before this instant (ISO 8601 / RFC 3339 date-time). */
-                updated_before?: string;
+                /** @description Only tasks last updated after this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                updated_after?: components["schemas"]["RequestDateTime"];
+                /** @description Only tasks last updated before this instant (ISO 8601 with `Z`, `+HH:MM` or `+HHMM`, fractional seconds of any length, or no offset (taken as UTC); see `RequestDateTime`). */
+                updated_before?: components["schemas"]["RequestDateTime"];
                 /**
                  * @description Only tasks with this status. The list docs name `pending`, `completed` and `canceled`.
                  *     The task object docs add `error`, so it is accepted too.
@@ -2668,18 +6748,37 @@ export interface operations {
                 tags?: string[];
                 /** @description Page size, 1 to 100. The server uses 100 when it is omitted. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. */
+                /**
+                 * @description Opaque cursor from the previous page's `next_token`. Omit it for the first page. An empty
+                 *     value is not refused here: the official v2 client (scaleapi 2.18.4) types it a plain `str`
+                 *     and sends it as given, and the server answers it with 400 or 404.
+                 */
                 next_token?: components["parameters"]["NextToken"];
                 /**
+                 * @deprecated
+                 * @description Legacy offset paging: skip this many tasks of the filtered, newest-first list. The
+                 *     official npm SDK (`scaleapi` 2.3.2) pages this way: its `tasks(params)` accepts `limit`
+                 *     and `offset` and says "use offset to paginate". The documented way today is
+                 *     `next_token`, hence `deprecated`. The response's `offset` echoes the value and
+                 *     `has_more` says whether more tasks follow, so a loop that adds `limit` to `offset`
+                 *     until `has_more` is `false` ends; an offset at or past `total` gives an empty page with
+                 *     `has_more: false`. The page also carries the `next_token` of the page after it, so a
+                 *     client can switch to cursors. Sending `offset` together with `next_token` names two
+                 *     start positions: what the real API does then is not documented, and the mock rejects
+                 *     the combination with 400 rather than guess which one wins.
+                 */
+                offset?: number;
+                /**
                  * @description When `true`, each task includes presigned URLs for its attachments. The server default
-                 *     is not documented. The official Python client sends `true` when it pages through
-                 *     results.
+                 *     is not documented. The official Python client's paging helper (`get_tasks`) always sends
+                 *     `include_attachment_url=True`. Sent as `true` or `false` in any letter case (the official Python clients send `True` and `False`, and the API accepts them).
                  */
                 include_attachment_url?: boolean;
                 /**
                  * @description When `true`, each entry in `docs` carries only `task_id`, `status`, `metadata`,
                  *     `project` and `otherVersion`. The list is then faster, but the entries are partial:
                  *     they lack fields that `V1Task` requires, such as `type` and `created_at`.
+                 *     Sent as `true` or `false` in any letter case (the official Python clients send `True` and `False`, and the API accepts them).
                  */
                 limited_response?: boolean;
             };
@@ -2711,7 +6810,10 @@ export interface operations {
     cancelV1Task: {
         parameters: {
             query?: {
-                /** @description When `true`, also clear the task's `unique_id` so that it can be reused. */
+                /**
+                 * @description When `true`, also clear the task's `unique_id` so that it can be reused.
+                 *     Sent as `true` or `false` in any letter case (the official Python clients send `True` and `False`, and the API accepts them).
+                 */
                 clear_unique_id?: boolean;
             };
             header?: never;

@@ -159,8 +159,19 @@ export interface components {
         /**
          * EvaluationTask
          * @description One human task of an SGP evaluation: annotating or auditing one test-case result. SGP's
-         *     docs call this `TaskResponse`.
-         *     Tolerance: `status` is an open string (its full value set is unknown); the object is open.
+         *     docs call this `TaskResponse`; the official Python SDK (`scale-gp` 0.1.0a59) calls it
+         *     `Task`.
+         *     Tolerance (checked field by field against scale-gp 0.1.0a59 `Task`):
+         *     - the seven fields `Task` requires (`id`, `task_type`, `task_entity_parent_id`,
+         *       `task_entity_id`, `account_id`, `status`, `priority`) are required here too;
+         *     - `assigned_to`, `assignment_expires_at` and `task_entity` are `Optional[...] = None` in
+         *       `Task`, and SGP is a FastAPI service, which serializes an unset optional field as
+         *       `null`: each of them may be absent or `null`;
+         *     - `status` is an open string (`Task.status` lists `PENDING` and `COMPLETED`, but the docs
+         *       show `NOT_READY` too) and `task_type` accepts all four task types (`Task.task_type`
+         *       lists only `EVALUATION_ANNOTATION`; the claim parameters list four), so both are looser
+         *       than `Task`;
+         *     - the object is open (pydantic models ignore unknown fields).
          */
         EvaluationTask: {
             /** @description The task's ID. */
@@ -174,19 +185,30 @@ export interface components {
             account_id: string;
             /**
              * @description The user the task is assigned to. Normally the user's ID (a string); "expanded" views
-             *     of the API send the user object instead.
+             *     of the API send the user object instead; `null` (or absent) when nobody holds it.
+             *     Tolerance: scale-gp 0.1.0a59 `Task.assigned_to` is `Optional[str] = None` (FastAPI
+             *     sends `null` when unset), and the SDK's expanded task views type it as an optional
+             *     user object, so all three forms are accepted.
              */
-            assigned_to?: string | components["schemas"]["AssignedUser"];
+            assigned_to?: string | components["schemas"]["AssignedUser"] | null;
             /**
              * Format: date-time
-             * @description The date and time when the task assignment expires, in ISO 8601 format.
+             * @description The date and time when the task assignment expires, in ISO 8601 format; `null` (or
+             *     absent) when the assignment does not expire or nobody holds the task.
+             *     Tolerance: scale-gp 0.1.0a59 `Task.assignment_expires_at` is `Optional[datetime] = None`,
+             *     so `null` is accepted; a string must still be a date-time, as `datetime` types it.
              */
-            assignment_expires_at?: string;
+            assignment_expires_at?: string | null;
             status: components["schemas"]["EvaluationTaskStatus"];
             /** @description The task's priority (its ordering when tasks are claimed; the scale is not documented). */
             priority: number;
-            /** @description The entity that the task is associated with (the test-case result to annotate). */
-            task_entity?: components["schemas"]["TestCaseResult"];
+            /**
+             * @description The entity that the task is associated with (the test-case result to annotate);
+             *     `null` (or absent) when the response does not embed it.
+             *     Tolerance: scale-gp 0.1.0a59 `Task.task_entity` is `Optional[TestCaseResult] = None`,
+             *     so `null` is accepted.
+             */
+            task_entity?: components["schemas"]["TestCaseResult"] | null;
         };
         /**
          * EvaluationTaskType
@@ -211,43 +233,69 @@ export interface components {
         EvaluationTaskStatus: string;
         /**
          * AssignedUser
-         * @description A user as embedded by "expanded" views (`assigned_to`, `edited_by`). Only `id` and
-         *     `email` are always present in the docs' examples; the object is open.
-         *     Tolerance: `email` has no `format: email`, so placeholder or unusual addresses still
-         *     validate.
+         * @description A user as embedded by "expanded" views (`assigned_to`, `edited_by`). Not in scale-gp
+         *     0.1.0a59's `Task` (whose `assigned_to` is a user ID); the SDK's expanded task views and
+         *     newer releases' `edited_by` model it as `{id: str, email: str, first_name:
+         *     Optional[str] = None, last_name: Optional[str] = None, preferences: Optional[object] =
+         *     None}`.
+         *     Tolerance: `id` and `email` are required, as in those models; the optional fields may be
+         *     `null` (FastAPI's serialization of an unset `Optional` field); `preferences` is any JSON
+         *     value (`Optional[object]`); `email` has no `format: email`, so placeholder or unusual
+         *     addresses still validate; the object is open.
          */
         AssignedUser: {
             /** @description The user's ID. */
             id: string;
             /** @description The user's e-mail address. */
             email: string;
-            /** @description The user's first name. */
-            first_name?: string;
-            /** @description The user's last name. */
-            last_name?: string;
-            /** @description The user's UI preferences (free-form, not documented). */
-            preferences?: Record<string, unknown>;
+            /** @description The user's first name; `null` when unset (`Optional[str] = None` in the SDK's expanded views). */
+            first_name?: string | null;
+            /** @description The user's last name; `null` when unset (`Optional[str] = None` in the SDK's expanded views). */
+            last_name?: string | null;
+            /**
+             * @description The user's UI preferences (free-form, not documented). Tolerance: any JSON value,
+             *     `null` included, as the SDK's expanded task views type it `Optional[object] = None`
+             *     (newer releases: `Optional[Dict[str, object]]`).
+             */
+            preferences?: unknown;
         };
         /**
          * TestCaseResult
          * @description The result of one test case in an evaluation: the application's output to be judged
          *     (`test_case_evaluation_data`) and the annotation given to it (`result`). This is the
-         *     `task_entity` of an `EvaluationTask`.
-         *     The variant is chosen by `test_case_evaluation_data_schema`: `GENERATION` (a plain
+         *     `task_entity` of an `EvaluationTask` (scale-gp 0.1.0a59 `TestCaseResult`, the union of
+         *     `GenerationTestCaseResultResponse` and `FlexibleTestCaseResultResponse`).
+         *     The variant is named by `test_case_evaluation_data_schema`: `GENERATION` (a plain
          *     generation output, optionally with retrieved chunks) or `FLEXIBLE` (a string or a map of
-         *     named values). SGP's docs show `test_case_evaluation_data_schema` on every example, so both
-         *     variants require it, as the discriminator needs.
-         *     Strictness: a future data schema other than these two fails validation here; widen this
-         *     `oneOf` when SGP documents one.
+         *     named values).
+         *     Tolerance: scale-gp 0.1.0a59 types `test_case_evaluation_data_schema` as
+         *     `Optional[Literal[...]] = None` in both variants, so it may be absent or `null`. That
+         *     is why this is an `anyOf` without an OpenAPI `discriminator` (a discriminator's property
+         *     must be present, and generators would make it required): a result that carries the tag
+         *     matches only its own variant (the tags are `const`), and an untagged one is accepted when
+         *     its data fits either variant (a string `generation_output` fits both).
+         *     Strictness: a data schema other than these two (a string tag outside them) fails
+         *     validation here, as it does against the SDK's declared union; widen this `anyOf` when SGP documents one.
          */
         TestCaseResult: components["schemas"]["GenerationTestCaseResult"] | components["schemas"]["FlexibleTestCaseResult"];
         /**
          * TestCaseResultBase
          * @description The fields a test-case result has whatever its data schema. `GenerationTestCaseResult`
          *     and `FlexibleTestCaseResult` add `test_case_evaluation_data_schema` and
-         *     `test_case_evaluation_data`. The object is open: SGP has added fields over time (the
-         *     `*_identity_type`, `edited_*`, `updated_at` and `invalidated_at` fields appear only in
-         *     newer docs examples).
+         *     `test_case_evaluation_data`.
+         *     Tolerance (checked field by field against scale-gp 0.1.0a59
+         *     `GenerationTestCaseResultResponse` / `FlexibleTestCaseResultResponse`, which share these
+         *     fields):
+         *     - the ten fields both models require are required here too;
+         *     - every field they type `Optional[...] = None` (`result`, `audit_status`,
+         *       `audit_required`, `audit_comment`, `completed_at`, `time_spent_labeling_s`,
+         *       `application_test_case_output_id`, `annotated_by_user_id`, `archived_at`) may be absent
+         *       or `null`, since SGP (FastAPI) serializes an unset optional field as `null`;
+         *     - the fields that only newer docs examples and newer scale-gp releases show
+         *       (`updated_at`, `invalidated_at`, `edited_by_user_id`, `edited_by`, the
+         *       `*_identity_type` fields) are optional; those newer releases type as `Optional` may be
+         *       `null` as well;
+         *     - the object is open: SGP has added fields over time.
          */
         TestCaseResultBase: {
             /** @description The test-case result's ID. */
@@ -277,194 +325,320 @@ export interface components {
              */
             label_status: "PENDING" | "COMPLETED" | "FAILED";
             /**
-             * @description The annotation answers, keyed by question (inferred; free-form in SGP's schema, `{}`
-             *     until the result is annotated).
+             * @description The annotation answers, keyed by question ID (`{}` until the result is annotated).
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[Dict[str, Union[str, bool, float,
+             *     List[Union[str, float, bool]]]]] = None`, so `null` is accepted; the values are not
+             *     constrained here (looser than the SDK), since expanded views may carry richer answers.
              */
-            result?: Record<string, unknown>;
+            result?: Record<string, unknown> | null;
             /**
-             * @description The audit outcome.
-             * @enum {string}
+             * @description The audit outcome; `null` (or absent) when unset.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[Literal["UNAUDITED", "FIXED",
+             *     "APPROVED"]] = None`: the same three values, or `null`.
              */
-            audit_status?: "UNAUDITED" | "FIXED" | "APPROVED";
-            /** @description Whether the annotation has to be audited. */
-            audit_required?: boolean;
-            /** @description The auditor's comment. */
-            audit_comment?: string;
+            audit_status?: ("UNAUDITED" | "FIXED" | "APPROVED") | null;
             /**
-             * Format: date-time
-             * @description When the annotation was completed.
+             * @description Whether the annotation has to be audited; `null` when unset.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[bool] = None`.
              */
-            completed_at?: string;
-            /** @description Time spent annotating, in seconds. */
-            time_spent_labeling_s?: number;
-            /** @description The ID of the application's output for this test case. */
-            application_test_case_output_id?: string;
-            /** @description The ID of the user who annotated the result. */
-            annotated_by_user_id?: string;
+            audit_required?: boolean | null;
+            /**
+             * @description The auditor's comment; `null` when there is none.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[str] = None`.
+             */
+            audit_comment?: string | null;
             /**
              * Format: date-time
-             * @description When the result was archived.
+             * @description When the annotation was completed; `null` until then.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[datetime] = None`; a string must still
+             *     be a date-time.
              */
-            archived_at?: string;
+            completed_at?: string | null;
+            /**
+             * @description Time spent annotating, in seconds; `null` until annotated.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[int] = None`.
+             */
+            time_spent_labeling_s?: number | null;
+            /**
+             * @description The ID of the application's output for this test case; `null` when unset.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[str] = None`.
+             */
+            application_test_case_output_id?: string | null;
+            /**
+             * @description The ID of the user who annotated the result; `null` until annotated.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[str] = None`.
+             */
+            annotated_by_user_id?: string | null;
             /**
              * Format: date-time
-             * @description When the result was last updated (newer docs examples).
+             * @description When the result was archived; `null` when it is not.
+             *     Tolerance: scale-gp 0.1.0a59 types it `Optional[datetime] = None`; a string must still
+             *     be a date-time.
+             */
+            archived_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the result was last updated (newer docs examples). Not in scale-gp 0.1.0a59;
+             *     newer releases type it `datetime` (required, not `Optional`), so it is optional here
+             *     (older services omit it) but not nullable.
              */
             updated_at?: string;
             /**
              * Format: date-time
-             * @description When the result was invalidated (newer docs examples).
+             * @description When the result was overwritten or deleted (newer docs examples); `null` when it was
+             *     not. Not in scale-gp 0.1.0a59; newer releases type it `Optional[datetime] = None`.
              */
-            invalidated_at?: string;
-            /** @description The ID of the user who last edited the result (newer docs examples). */
-            edited_by_user_id?: string;
+            invalidated_at?: string | null;
             /**
-             * @description The kind of identity that created the result, for example `user` (newer docs examples; value set undocumented).
+             * @description The ID of the user who last edited the result (newer docs examples); `null` when
+             *     unset. Not in scale-gp 0.1.0a59; newer releases type it `Optional[str] = None`.
+             */
+            edited_by_user_id?: string | null;
+            /**
+             * @description The kind of identity that created the result, for example `user` (newer docs
+             *     examples). Not in scale-gp 0.1.0a59; newer releases type it `Literal["user",
+             *     "service_account"]` (required, not `Optional`). Tolerance: an open string (the value
+             *     set may grow), optional (older services omit it), not nullable.
              * @example user
+             * @example service_account
              */
             created_by_identity_type?: string;
             /**
-             * @description The kind of identity that annotated the result, for example `user` (newer docs examples; value set undocumented).
+             * @description The kind of identity that annotated the result, for example `user` (newer docs
+             *     examples); `null` until annotated. Not in scale-gp 0.1.0a59; newer releases type it
+             *     `Optional[Literal["user", "service_account"]] = None`. Tolerance: an open string.
              * @example user
+             * @example service_account
              */
-            annotated_by_identity_type?: string;
+            annotated_by_identity_type?: string | null;
             /**
-             * @description The kind of identity that last edited the result, for example `user` (newer docs examples; value set undocumented).
+             * @description The kind of identity that last edited the result, for example `user` (newer docs
+             *     examples); `null` when unset. Not in scale-gp 0.1.0a59; newer releases type it
+             *     `Optional[Literal["user", "service_account"]] = None`. Tolerance: an open string.
              * @example user
+             * @example service_account
              */
-            edited_by_identity_type?: string;
-            /** @description The user who last edited the result, expanded (newer docs examples). */
-            edited_by?: components["schemas"]["AssignedUser"];
+            edited_by_identity_type?: string | null;
+            /**
+             * @description The user who last edited the result, expanded (newer docs examples); `null` when
+             *     unset. Not in scale-gp 0.1.0a59; newer releases type it `Optional[...EditedBy] =
+             *     None`.
+             */
+            edited_by?: components["schemas"]["AssignedUser"] | null;
         };
         /**
          * GenerationTestCaseResult
-         * @description A test-case result whose data follows the `GENERATION` schema.
+         * @description A test-case result whose data follows the `GENERATION` schema (scale-gp 0.1.0a59
+         *     `GenerationTestCaseResultResponse`).
+         *     Tolerance: `test_case_evaluation_data_schema` is optional and may be `null`, as scale-gp
+         *     0.1.0a59 types it `Optional[Literal["GENERATION"]] = None`; when present as a string it
+         *     must be `GENERATION`. `test_case_evaluation_data` is required, as in the SDK.
          */
         GenerationTestCaseResult: components["schemas"]["TestCaseResultBase"] & {
-            /**
-             * @description The schema of `test_case_evaluation_data`.
-             * @constant
-             */
-            test_case_evaluation_data_schema: "GENERATION";
+            /** @description The schema of `test_case_evaluation_data`; `null` (or absent) when the service leaves it unset. */
+            test_case_evaluation_data_schema?: "GENERATION" | null;
             test_case_evaluation_data: components["schemas"]["GenerationTestCaseData"];
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            test_case_evaluation_data_schema: "GENERATION";
         };
         /**
          * FlexibleTestCaseResult
-         * @description A test-case result whose data follows the `FLEXIBLE` schema.
+         * @description A test-case result whose data follows the `FLEXIBLE` schema (scale-gp 0.1.0a59
+         *     `FlexibleTestCaseResultResponse`).
+         *     Tolerance: `test_case_evaluation_data_schema` is optional and may be `null`, as scale-gp
+         *     0.1.0a59 types it `Optional[Literal["FLEXIBLE"]] = None`; when present as a string it
+         *     must be `FLEXIBLE`. `test_case_evaluation_data` is required, as in the SDK.
          */
         FlexibleTestCaseResult: components["schemas"]["TestCaseResultBase"] & {
-            /**
-             * @description The schema of `test_case_evaluation_data`.
-             * @constant
-             */
-            test_case_evaluation_data_schema: "FLEXIBLE";
+            /** @description The schema of `test_case_evaluation_data`; `null` (or absent) when the service leaves it unset. */
+            test_case_evaluation_data_schema?: "FLEXIBLE" | null;
             test_case_evaluation_data: components["schemas"]["FlexibleTestCaseData"];
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            test_case_evaluation_data_schema: "FLEXIBLE";
         };
         /**
          * GenerationTestCaseData
-         * @description The data of a `GENERATION` test-case result: the application's text output and, optionally,
-         *     extra information such as the chunks it retrieved. The object is open.
+         * @description The data of a `GENERATION` test-case result (scale-gp 0.1.0a59 `ResultSchemaGeneration`):
+         *     the application's text output and, optionally, extra information such as the chunks it
+         *     retrieved.
+         *     Tolerance: `generation_output` is required, as in the SDK; `generation_extra_info` is
+         *     `Optional[GenerationExtraInfo] = None` there, so it may be absent or `null`. The object
+         *     is open.
          */
         GenerationTestCaseData: {
             /** @description The application's output. */
             generation_output: string;
-            generation_extra_info?: components["schemas"]["GenerationExtraInfo"];
+            /** @description Extra information about the generation; `null` (or absent) when there is none. */
+            generation_extra_info?: components["schemas"]["GenerationExtraInfo"] | null;
         };
         /**
          * GenerationExtraInfo
-         * @description Extra information about a generation, chosen by `schema_type`: the retrieved chunks
-         *     (`CHUNKS`) or a free-text note (`STRING`).
+         * @description Extra information about a generation, named by `schema_type`: the retrieved chunks
+         *     (`CHUNKS`) or a free-text note (`STRING`) (scale-gp 0.1.0a59 `GenerationExtraInfo`, the
+         *     union of `ChunkExtraInfoSchema` and `StringExtraInfoSchema`).
+         *     Tolerance: scale-gp 0.1.0a59 types `schema_type` as `Optional[Literal[...]] = None` in
+         *     both variants, so it may be absent or `null`. That is why this is an `anyOf` without an
+         *     OpenAPI `discriminator` (whose property must be present): a tagged value matches only its
+         *     own variant (the tags are `const`), and an untagged one is told apart by its required
+         *     field (`chunks` or `info`).
          */
         GenerationExtraInfo: components["schemas"]["ChunksExtraInfo"] | components["schemas"]["StringExtraInfo"];
         /**
          * ChunksExtraInfo
-         * @description Extra information made of the chunks (for example retrieved passages) behind a generation.
+         * @description Extra information made of the chunks (for example retrieved passages) behind a
+         *     generation (scale-gp 0.1.0a59 `ChunkExtraInfoSchema`).
+         *     Tolerance: `chunks` is required, as in the SDK; `schema_type` is
+         *     `Optional[Literal["CHUNKS"]] = None` there, so it may be absent or `null` (when it is a
+         *     string it must be `CHUNKS`). Each chunk is a `Chunk` (the SDK's `Chunk` model: `metadata`
+         *     is any JSON value, not only an object). The object is open.
          */
         ChunksExtraInfo: {
-            /**
-             * @description Marks this variant. (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            schema_type: "CHUNKS";
+            /** @description Marks this variant; `null` (or absent) when the service leaves it unset. */
+            schema_type?: "CHUNKS" | null;
             /** @description The chunks, in order. */
-            chunks: {
-                /** @description The chunk's text. */
-                text: string;
-                /** @description Free-form metadata about the chunk (for example its source). */
-                metadata?: Record<string, unknown>;
-            }[];
+            chunks: components["schemas"]["Chunk"][];
+        };
+        /**
+         * Chunk
+         * @description One chunk of text behind a generation, with optional free-form metadata (scale-gp
+         *     0.1.0a59 `Chunk`, the items of `ChunkExtraInfoSchema.chunks`).
+         *     Tolerance: `text` is required, as in the SDK; `metadata` is `Optional[object] = None`
+         *     there, i.e. any JSON value, `null` included, so it is not constrained here (it used to be
+         *     object-only). The object is open.
+         */
+        Chunk: {
+            /** @description The chunk's text. */
+            text: string;
+            /** @description Free-form metadata about the chunk (for example its source); any JSON value, `null` included. */
+            metadata?: unknown;
         };
         /**
          * StringExtraInfo
-         * @description Extra information given as one free-text string.
+         * @description Extra information given as one free-text string (scale-gp 0.1.0a59
+         *     `StringExtraInfoSchema`).
+         *     Tolerance: `info` is required, as in the SDK; `schema_type` is
+         *     `Optional[Literal["STRING"]] = None` there, so it may be absent or `null` (when it is a
+         *     string it must be `STRING`). The object is open.
          */
         StringExtraInfo: {
-            /**
-             * @description Marks this variant. (enum property replaced by openapi-typescript)
-             * @enum {string}
-             */
-            schema_type: "STRING";
+            /** @description Marks this variant; `null` (or absent) when the service leaves it unset. */
+            schema_type?: "STRING" | null;
             /** @description The extra information. */
             info: string;
         };
         /**
          * FlexibleTestCaseData
-         * @description The data of a `FLEXIBLE` test-case result: `generation_output` is either one string or a
-         *     map of named values (`FlexibleValue`), for example a final answer, a latency and the
-         *     conversation that produced it. The object is open.
+         * @description The data of a `FLEXIBLE` test-case result (scale-gp 0.1.0a59 `ResultSchemaFlexible`):
+         *     `generation_output` is either one string or a map of named values (`FlexibleValue`), for
+         *     example a final answer, a latency and the conversation that produced it; optionally with
+         *     `generation_extra_info`, as in a `GENERATION` result.
+         *     Tolerance: `generation_output` is required, as in the SDK; `generation_extra_info` (added
+         *     from the SDK model, where it is `Optional[GenerationExtraInfo] = None`) may be absent or
+         *     `null`. The object is open.
          */
         FlexibleTestCaseData: {
             /** @description The application's output, as a string or as a map of named values. */
             generation_output: string | {
                 [key: string]: components["schemas"]["FlexibleValue"];
             };
+            /**
+             * @description Extra information about the generation (retrieved chunks or a note); `null` (or
+             *     absent) when there is none. From scale-gp 0.1.0a59 `ResultSchemaFlexible`.
+             */
+            generation_extra_info?: components["schemas"]["GenerationExtraInfo"] | null;
         };
         /**
          * FlexibleValue
-         * @description One named value of a `FLEXIBLE` output: a string, a number, a list of chunks, a list of
-         *     chat messages, a list of other objects, an image file reference, or any other object.
+         * @description One named value of a `FLEXIBLE` output: a string, a number, a boolean, `null`, a list of
+         *     chunks, a list of chat messages, a list of any other values (plain values or objects), an
+         *     image file reference, or any other object.
+         *     Tolerance: scale-gp 0.1.0a59 types these values (`ResultSchemaFlexible.generation_output`'s
+         *     map values) as `Union[str, float, List[FlexibleChunk], List[FlexibleMessage],
+         *     List[object], ...ExternalFile, ...InternalFile, object]`, and Python's `object` admits any
+         *     JSON value, so booleans, `null` and lists of plain values (for example `["a", 1, true]`)
+         *     are accepted here too, and the last branch, like the SDK's `object`, accepts any JSON
+         *     value; the specific branches are kept to document the known shapes (generated types
+         *     therefore read a `FlexibleValue` as `unknown`).
          *     This is `anyOf`, not `oneOf`, because the branches overlap and a value may match several:
-         *     every list of chunks or messages is also a list of objects, and every file reference is
+         *     every list of chunks or messages is also a list of values, and every file reference is
          *     also an object. With `oneOf` those values would fail validation.
          */
-        FlexibleValue: string | number | components["schemas"]["FlexibleChunk"][] | components["schemas"]["FlexibleMessage"][] | Record<string, unknown>[] | components["schemas"]["FlexibleFileReference"] | Record<string, unknown>;
+        FlexibleValue: string | number | boolean | null | components["schemas"]["FlexibleChunk"][] | components["schemas"]["FlexibleMessage"][] | unknown[] | components["schemas"]["FlexibleFileReference"] | Record<string, unknown> | unknown;
         /**
          * FlexibleChunk
-         * @description One chunk of text with optional free-form metadata, in a `FLEXIBLE` output.
+         * @description One chunk of text with optional free-form metadata, in a `FLEXIBLE` output (scale-gp
+         *     0.1.0a59 `FlexibleChunk`).
+         *     Tolerance: `text` is required, as in the SDK; `metadata` is `Optional[object] = None`
+         *     there, i.e. any JSON value, `null` included, so it is not constrained here (it used to be
+         *     object-only). The object is open.
          */
         FlexibleChunk: {
             /** @description The chunk's text. */
             text: string;
-            /** @description Free-form metadata about the chunk (for example its source). */
-            metadata?: Record<string, unknown>;
+            /** @description Free-form metadata about the chunk (for example its source); any JSON value, `null` included. */
+            metadata?: unknown;
         };
         /**
          * FlexibleMessage
-         * @description One chat message in a `FLEXIBLE` output. `role` is a plain string (typically `user`,
-         *     `assistant` or `system`; the value set is not documented).
+         * @description One chat message in a `FLEXIBLE` output (scale-gp 0.1.0a59 `FlexibleMessage`, the union
+         *     of `UserMessage`, `AssistantMessage` and `SystemMessage`, told apart by `role`).
+         *     Tolerance: one open object covers the three SDK models and is looser than each of them.
+         *     `content` is required, as in all three; it is a string, or (as `UserMessage.content`
+         *     allows) a list of content parts. `role` is `Optional[Literal["user" | "assistant" |
+         *     "system"]] = None` in the SDK, so it may be absent or `null`; when it is a string, any
+         *     value is accepted (typically `user`, `assistant` or `system`; other roles, such as
+         *     tools, may appear).
          */
         FlexibleMessage: {
             /**
-             * @description Who sent the message.
+             * @description Who sent the message; `null` (or absent) when unset.
              * @example user
              * @example assistant
              * @example system
              */
-            role: string;
-            /** @description The message text. */
-            content: string;
+            role?: string | null;
+            /**
+             * @description The message: its text, or a list of content parts (text, an image URL or inline
+             *     image data), as scale-gp 0.1.0a59 `UserMessage.content: Union[str,
+             *     List[UserMessageContentPart]]` allows.
+             */
+            content: string | components["schemas"]["FlexibleMessageContentPart"][];
+        };
+        /**
+         * FlexibleMessageContentPart
+         * @description One content part of a user message (scale-gp 0.1.0a59 `UserMessage` content parts,
+         *     told apart by `type`): a text part `{type?: "text", text}`, an image URL part
+         *     `{type?: "image_url", image_url: {url, detail?}}`, or an inline image part
+         *     `{type?: "image_data", image_data: {data, media_type, detail?, type?}}`.
+         *     Tolerance: the SDK marks `type` optional (`Optional[Literal[...]] = None`) in every part,
+         *     so a part cannot always be told apart by its tag; this schema therefore requires nothing,
+         *     documents the fields of the three parts, and lets any object through (the object is
+         *     open).
+         */
+        FlexibleMessageContentPart: {
+            /**
+             * @description The kind of part (`text`, `image_url` or `image_data`); `null` (or absent) when unset.
+             * @example text
+             * @example image_url
+             * @example image_data
+             */
+            type?: string | null;
+            /** @description The text of a text part. */
+            text?: string;
+            /** @description An image URL part: `url` (required in the SDK) and `detail` (`low`, `high` or `auto`, OpenAI only). */
+            image_url?: {
+                /** @description The URL of the image. */
+                url?: string;
+                /** @description OpenAI's image detail setting (`low`, `high` or `auto`); `null` when unset. */
+                detail?: string | null;
+            };
+            /** @description An inline image part: base64 `data` and its `media_type` (both required in the SDK), `detail`, and `type` (`base64`). */
+            image_data?: {
+                /** @description The base64-encoded image data. */
+                data?: string;
+                /** @description The media type of the image data, for example `image/png`. */
+                media_type?: string;
+                /** @description OpenAI's image detail setting (`low`, `high` or `auto`); `null` when unset. */
+                detail?: string | null;
+                /** @description The encoding of `data` (only `base64` is supported); `null` when unset. */
+                type?: string | null;
+            };
         };
         /**
          * FlexibleFileReference
@@ -474,7 +648,9 @@ export interface components {
         FlexibleFileReference: components["schemas"]["FlexibleImageUri"] | components["schemas"]["FlexibleImageFileId"];
         /**
          * FlexibleImageUri
-         * @description An image referenced by URI.
+         * @description An image referenced by URI (scale-gp 0.1.0a59
+         *     `GenerationOutputAdditionalObjectGenerationOutputAdditionalObjectItemExternalFile`).
+         *     Both fields are required, as in the SDK; the object is open.
          */
         FlexibleImageUri: {
             /**
@@ -487,7 +663,9 @@ export interface components {
         };
         /**
          * FlexibleImageFileId
-         * @description An image referenced by the ID of a file uploaded to SGP.
+         * @description An image referenced by the ID of a file uploaded to SGP (scale-gp 0.1.0a59
+         *     `GenerationOutputAdditionalObjectGenerationOutputAdditionalObjectItemInternalFile`).
+         *     Both fields are required, as in the SDK; the object is open.
          */
         FlexibleImageFileId: {
             /**
@@ -500,8 +678,9 @@ export interface components {
         };
         /**
          * UpdateEvaluationTaskRequest
-         * @description The changes to make to a task (SGP's `UpdateTaskRequest`). The only documented field is
-         *     `assigned_to`. What an empty body (or no body) does is not documented.
+         * @description The changes to make to a task (SGP's `UpdateTaskRequest`; scale-gp 0.1.0a59
+         *     `TaskUpdateParams`, whose only field is the optional string `assigned_to`, as here).
+         *     What an empty body (or no body) does is not documented.
          */
         UpdateEvaluationTaskRequest: {
             /** @description The ID of the user that the task is assigned to. */
@@ -509,7 +688,9 @@ export interface components {
         };
         /**
          * ClaimEvaluationTaskRequest
-         * @description Options for claiming a task (SGP's `ClaimTaskRequest`).
+         * @description Options for claiming a task (SGP's `ClaimTaskRequest`; scale-gp 0.1.0a59
+         *     `EvaluationClaimTaskParams`, whose only field is the optional boolean `skip_current`, as
+         *     here). The body itself is optional.
          */
         ClaimEvaluationTaskRequest: {
             /**
@@ -660,11 +841,13 @@ export type FlexibleTestCaseResult = components['schemas']['FlexibleTestCaseResu
 export type GenerationTestCaseData = components['schemas']['GenerationTestCaseData'];
 export type GenerationExtraInfo = components['schemas']['GenerationExtraInfo'];
 export type ChunksExtraInfo = components['schemas']['ChunksExtraInfo'];
+export type Chunk = components['schemas']['Chunk'];
 export type StringExtraInfo = components['schemas']['StringExtraInfo'];
 export type FlexibleTestCaseData = components['schemas']['FlexibleTestCaseData'];
 export type FlexibleValue = components['schemas']['FlexibleValue'];
 export type FlexibleChunk = components['schemas']['FlexibleChunk'];
 export type FlexibleMessage = components['schemas']['FlexibleMessage'];
+export type FlexibleMessageContentPart = components['schemas']['FlexibleMessageContentPart'];
 export type FlexibleFileReference = components['schemas']['FlexibleFileReference'];
 export type FlexibleImageUri = components['schemas']['FlexibleImageUri'];
 export type FlexibleImageFileId = components['schemas']['FlexibleImageFileId'];
@@ -713,7 +896,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The updated task, or `null` (undocumented case; read as "no task was updated"). */
+            /**
+             * @description The updated task, or `null` (undocumented case; read as "no task was updated"). The
+             *     first example is a complete task (what a spec-driven mock serves); the second is the
+             *     `null` case.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -757,7 +944,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The claimed task, or `null` when there is nothing left to claim. */
+            /**
+             * @description The claimed task, or `null` when there is nothing left to claim. The first example is
+             *     a complete task (what a spec-driven mock serves); the second is the `null` case.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -798,7 +988,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The assigned tasks, or `null` (undocumented case; read as "no task was assigned"). */
+            /**
+             * @description The assigned tasks, or `null` (undocumented case; read as "no task was assigned"). The
+             *     first example is a complete list (what a spec-driven mock serves); the second is the
+             *     `null` case.
+             */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -15,25 +15,45 @@ function OneOf<Types extends TSchema[]>(types: [...Types], options: TSchemaOptio
 /**
  * The error body Scale sends with every 4xx and 5xx status, for example
  * `{"status_code": 400, "error": "Please include an attachment or attachments parameter."}`.
- * Tolerance: the public material shows both fields on every error, but only the v2
- * generator's 500 model and the v1 docs confirm the shape, so only `error` is required and
- * further properties are allowed.
+ * Tolerance: Scale's own OpenAPI (as the official v2 client's `GetBatch500Response`,
+ * `GetSchema400Response` and `GetDatasetTaskResponseUrl404Response` models show it) makes both
+ * fields optional and `status_code` a number, so neither is required here, `status_code` is a
+ * number without bounds, and further properties are allowed. Scale's servers send both fields
+ * in every example seen; the mock always does.
  */
 export const ErrorBody = Type.Object(
   {
-    status_code: Type.Optional(
-      Type.Integer(
-        { minimum: 400, maximum: 599, description: "The HTTP status repeated in the body." },
-      ),
-    ),
-    error: Type.String({ description: "A human-readable message saying what went wrong." }),
+    status_code: Type.Optional(Type.Number({ description: "The HTTP status repeated in the body." })),
+    error: Type.Optional(Type.String({ description: "A human-readable message saying what went wrong." })),
   },
   {
     title: "ErrorBody",
-    description: "The error body Scale sends with every 4xx and 5xx status, for example\n`{\"status_code\": 400, \"error\": \"Please include an attachment or attachments parameter.\"}`.\nTolerance: the public material shows both fields on every error, but only the v2\ngenerator's 500 model and the v1 docs confirm the shape, so only `error` is required and\nfurther properties are allowed.\n",
+    description: "The error body Scale sends with every 4xx and 5xx status, for example\n`{\"status_code\": 400, \"error\": \"Please include an attachment or attachments parameter.\"}`.\nTolerance: Scale's own OpenAPI (as the official v2 client's `GetBatch500Response`,\n`GetSchema400Response` and `GetDatasetTaskResponseUrl404Response` models show it) makes both\nfields optional and `status_code` a number, so neither is required here, `status_code` is a\nnumber without bounds, and further properties are allowed. Scale's servers send both fields\nin every example seen; the mock always does.\n",
   },
 );
 export type ErrorBody = Static<typeof ErrorBody, typeof context>;
+
+/**
+ * An instant given in a request's query (for example `completed_after`). Response date-times
+ * stay strict RFC 3339 (`format: date-time`); request date-times are ISO 8601 as the official
+ * clients send them, and the API accepts them:
+ * - `Z` or `z`: `2025-01-01T00:00:00Z`;
+ * - an offset with or without a colon: `+01:00`, `+0100` (the official Python client renders
+ *   aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g. `2025-01-01T00:00:00.000000+0000`);
+ * - fractional seconds of any length, or none;
+ * - no offset at all (Python's rendering of a naive time), which is taken as UTC.
+ *
+ * Calendar validity (no February 30) is the server's to check; it answers 400.
+ */
+export const RequestDateTime = Type.String(
+  {
+    pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$",
+    title: "RequestDateTime",
+    description: "An instant given in a request's query (for example `completed_after`). Response date-times\nstay strict RFC 3339 (`format: date-time`); request date-times are ISO 8601 as the official\nclients send them, and the API accepts them:\n- `Z` or `z`: `2025-01-01T00:00:00Z`;\n- an offset with or without a colon: `+01:00`, `+0100` (the official Python client renders\n  aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g. `2025-01-01T00:00:00.000000+0000`);\n- fractional seconds of any length, or none;\n- no offset at all (Python's rendering of a naive time), which is taken as UTC.\n\nCalendar validity (no February 30) is the server's to check; it answers 400.\n",
+    examples: ["2025-01-01T00:00:00Z", "2025-01-01T00:00:00.000000+0000", "2025-01-01T00:00:00.000000"],
+  },
+);
+export type RequestDateTime = Static<typeof RequestDateTime, typeof context>;
 
 /**
  * A project groups batches and tasks under one task template.
@@ -281,7 +301,14 @@ export const WorkspaceConfig = Type.Object(
     ),
     inactivity_freeze_time: Type.Integer({ description: "Seconds of inactivity before the workspace freezes." }),
     force_enable_workspace_access: Type.Optional(Type.Boolean({ description: "Access is forced on." })),
-    workspace_image_version: Type.Optional(Type.String({ description: "The workspace image's version." })),
+    workspace_image_version: Type.Optional(
+      Type.Union(
+        [Type.Integer(), Type.String()],
+        {
+          description: "The workspace image's version. Tolerance: the official v2 client (scaleapi 2.18.4,\ngenerated from Scale's own OpenAPI) types it an integer; this spec first described it as\na string and no response at hand shows it, so both an integer and a string are accepted\nuntil a real response settles it.\n",
+        },
+      ),
+    ),
   },
   { title: "WorkspaceConfig", description: "How to reach a coding workspace." },
 );
@@ -1205,8 +1232,10 @@ export const DeliveryTaskDoc = Type.Object(
     ),
     delivered_at: Type.Optional(
       Type.Union(
-        [Type.String({ format: "date-time" }), Type.Null()],
-        { description: "When the task was delivered, or null." },
+        [Type.String(), Type.Null()],
+        {
+          description: "When the task was delivered, or null. Tolerance: a plain string, without `format:\ndate-time`, because the official v2 client (scaleapi 2.18.4, generated from Scale's own\nOpenAPI) types this field a plain `str` (unlike `created_at`, a `datetime`), so its format\nis not asserted.\n",
+        },
       ),
     ),
     response_schema_id: Type.Optional(
@@ -1330,7 +1359,11 @@ export type CreateChatTaskRequest = Static<typeof CreateChatTaskRequest, typeof 
  */
 export const SetTaskMetadataRequest = Type.Object(
   {
-    task_id: Type.String({ minLength: 1, description: "The task's ID." }),
+    task_id: Type.String(
+      {
+        description: "The task's ID. An empty string is not refused here: the official v2 client (scaleapi\n2.18.4) types it a plain `str` and sends it as given, and the server answers it with 400\nor 404.\n",
+      },
+    ),
     metadata: Type.Record(Type.String(), Type.Unknown(), { description: "The metadata to set." }),
     merge: Type.Optional(
       Type.Boolean(
@@ -1344,6 +1377,292 @@ export const SetTaskMetadataRequest = Type.Object(
   { title: "SetTaskMetadataRequest", description: "Sets a task's metadata." },
 );
 export type SetTaskMetadataRequest = Static<typeof SetTaskMetadataRequest, typeof context>;
+
+/**
+ * The body of `POST /v2/batch`: a new batch in a project, given by `project_id` or
+ * `project_name` (one is required; the server answers 400 without either). Both are optional
+ * in the schema, as in Scale's own OpenAPI (the official v2 client's `CreateBatchRequest`).
+ * `staging_batch: true` creates the batch in `staging`, where tasks can be added and tried
+ * before `POST /v2/batch/finalize` starts it; otherwise it starts `in_progress`.
+ */
+export const CreateBatchRequest = Type.Object(
+  {
+    name: Type.String(
+      {
+        description: "The batch's name. Scale's batch docs say a name must be unique among all batches of the\naccount (which is why `GET /v2/batch?batch_name=` needs no project); a name already used is\nanswered 409, an empty one 400.\n",
+      },
+    ),
+    project_id: Type.Optional(Type.String({ description: "The project's ID." })),
+    project_name: Type.Optional(Type.String({ description: "The project's name." })),
+    callback: Type.Optional(
+      Type.String(
+        {
+          description: "A URL or an email address notified when the batch completes (so not `format: uri`).",
+        },
+      ),
+    ),
+    staging_batch: Type.Optional(
+      Type.Boolean(
+        { description: "Create the batch in `staging` (it starts when finalized).", default: false },
+      ),
+    ),
+    metadata: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Unknown(),
+        { description: "Custom metadata of the batch (free-form)." },
+      ),
+    ),
+  },
+  {
+    title: "CreateBatchRequest",
+    description: "The body of `POST /v2/batch`: a new batch in a project, given by `project_id` or\n`project_name` (one is required; the server answers 400 without either). Both are optional\nin the schema, as in Scale's own OpenAPI (the official v2 client's `CreateBatchRequest`).\n`staging_batch: true` creates the batch in `staging`, where tasks can be added and tried\nbefore `POST /v2/batch/finalize` starts it; otherwise it starts `in_progress`.\n",
+  },
+);
+export type CreateBatchRequest = Static<typeof CreateBatchRequest, typeof context>;
+
+/**
+ * The body of the batch lifecycle operations (`POST /v2/batch/finalize`, `/pause`, `/resume`,
+ * `/cancel`): the batch, by `batch_id` or by `batch_name` (one is required; the server
+ * answers 400 without either). Both are optional in the schema, as in Scale's own OpenAPI
+ * (the official v2 client's `BatchOperationRequest` and its copy `FinalizeBatchRequest`).
+ */
+export const BatchOperationRequest = Type.Object(
+  {
+    batch_id: Type.Optional(Type.String({ description: "The batch's ID." })),
+    batch_name: Type.Optional(Type.String({ description: "The batch's name." })),
+  },
+  {
+    title: "BatchOperationRequest",
+    description: "The body of the batch lifecycle operations (`POST /v2/batch/finalize`, `/pause`, `/resume`,\n`/cancel`): the batch, by `batch_id` or by `batch_name` (one is required; the server\nanswers 400 without either). Both are optional in the schema, as in Scale's own OpenAPI\n(the official v2 client's `BatchOperationRequest` and its copy `FinalizeBatchRequest`).\n",
+  },
+);
+export type BatchOperationRequest = Static<typeof BatchOperationRequest, typeof context>;
+
+/**
+ * The answer of `POST /v2/batch/pause`, `/resume` and `/cancel`: the batch after the
+ * operation and a message. Both are optional, as in Scale's own OpenAPI (the official v2
+ * client's `PauseBatch200Response`, `ResumeBatch200Response` and `CancelBatch200Response`,
+ * three identical models, are this one schema here).
+ */
+export const BatchOperationResponse = Type.Object(
+  {
+    batch: Type.Optional(Batch),
+    message: Type.Optional(
+      Type.String(
+        {
+          description: "What was done, for example `Batch paused; 12 unstarted tasks were paused.`",
+        },
+      ),
+    ),
+  },
+  {
+    title: "BatchOperationResponse",
+    description: "The answer of `POST /v2/batch/pause`, `/resume` and `/cancel`: the batch after the\noperation and a message. Both are optional, as in Scale's own OpenAPI (the official v2\nclient's `PauseBatch200Response`, `ResumeBatch200Response` and `CancelBatch200Response`,\nthree identical models, are this one schema here).\n",
+  },
+);
+export type BatchOperationResponse = Static<typeof BatchOperationResponse, typeof context>;
+
+/**
+ * The body of `POST /v2/batch/metadata`: the batch, by `batch_id` or `batch_name` (one is
+ * required; the server answers 400 without either), and its new metadata.
+ */
+export const SetBatchMetadataRequest = Type.Object(
+  {
+    batch_id: Type.Optional(Type.String({ description: "The batch's ID." })),
+    batch_name: Type.Optional(Type.String({ description: "The batch's name." })),
+    metadata: Type.Record(Type.String(), Type.Unknown(), { description: "The metadata to set." }),
+    merge: Type.Optional(
+      Type.Boolean(
+        {
+          description: "`false` replaces the whole metadata object; `true` deep-merges it, new values winning.",
+          default: false,
+        },
+      ),
+    ),
+  },
+  {
+    title: "SetBatchMetadataRequest",
+    description: "The body of `POST /v2/batch/metadata`: the batch, by `batch_id` or `batch_name` (one is\nrequired; the server answers 400 without either), and its new metadata.\n",
+  },
+);
+export type SetBatchMetadataRequest = Static<typeof SetBatchMetadataRequest, typeof context>;
+
+/**
+ * A Scale dataset (the datasets product), to which deliveries of tasks are made.
+ */
+export const Dataset = Type.Object(
+  {
+    id: Type.String({ description: "The dataset's ID.", examples: ["dataset_abc123"] }),
+    name: Type.String({ description: "The dataset's name." }),
+  },
+  {
+    title: "Dataset",
+    description: "A Scale dataset (the datasets product), to which deliveries of tasks are made.",
+  },
+);
+export type Dataset = Static<typeof Dataset, typeof context>;
+
+/**
+ * The dataset's ID, or the whole dataset when `dataset` is named in `expand`.
+ */
+export const ExpandableDataset = Type.Union(
+  [Type.String({ description: "The dataset's ID." }), Dataset],
+  {
+    title: "ExpandableDataset",
+    description: "The dataset's ID, or the whole dataset when `dataset` is named in `expand`.",
+  },
+);
+export type ExpandableDataset = Static<typeof ExpandableDataset, typeof context>;
+
+/**
+ * Counts of a dataset delivery.
+ */
+export const DatasetDeliveryMetadata = Type.Object(
+  {
+    task_count: Type.Optional(Type.Integer({ minimum: 0, description: "Number of tasks in the delivery." })),
+    turn_count: Type.Optional(
+      Type.Integer({ minimum: 0, description: "Number of turns over all tasks of the delivery." }),
+    ),
+  },
+  { title: "DatasetDeliveryMetadata", description: "Counts of a dataset delivery." },
+);
+export type DatasetDeliveryMetadata = Static<typeof DatasetDeliveryMetadata, typeof context>;
+
+/**
+ * A delivery of tasks to a dataset.
+ */
+export const DatasetDelivery = Type.Object(
+  {
+    id: Type.String({ description: "The delivery's ID.", examples: ["dataset_delivery_abc123"] }),
+    name: Type.String({ description: "The delivery's name." }),
+    delivered_at: Type.String({ format: "date-time", description: "When the delivery was made." }),
+    metadata: DatasetDeliveryMetadata,
+    dataset: Type.Optional(ExpandableDataset),
+  },
+  { title: "DatasetDelivery", description: "A delivery of tasks to a dataset." },
+);
+export type DatasetDelivery = Static<typeof DatasetDelivery, typeof context>;
+
+/**
+ * The dataset delivery's ID, or the whole delivery when `delivery` is named in `expand`.
+ */
+export const ExpandableDatasetDelivery = Type.Union(
+  [Type.String({ description: "The delivery's ID." }), DatasetDelivery],
+  {
+    title: "ExpandableDatasetDelivery",
+    description: "The dataset delivery's ID, or the whole delivery when `delivery` is named in `expand`.",
+  },
+);
+export type ExpandableDatasetDelivery = Static<typeof ExpandableDatasetDelivery, typeof context>;
+
+/**
+ * A task delivered to a dataset: its delivered `response` (free-form; Scale's own OpenAPI types
+ * it as a plain object), with the dataset and the delivery it came in.
+ */
+export const DatasetTask = Type.Object(
+  {
+    task_id: Type.String({ description: "The task's ID.", examples: ["task_abc123"] }),
+    dataset: ExpandableDataset,
+    delivery: ExpandableDatasetDelivery,
+    response: Type.Record(
+      Type.String(),
+      Type.Unknown(),
+      { description: "The delivered response (free-form)." },
+    ),
+  },
+  {
+    title: "DatasetTask",
+    description: "A task delivered to a dataset: its delivered `response` (free-form; Scale's own OpenAPI types\nit as a plain object), with the dataset and the delivery it came in.\n",
+  },
+);
+export type DatasetTask = Static<typeof DatasetTask, typeof context>;
+
+/**
+ * The account's datasets (not paginated).
+ */
+export const GetDatasetsResponse = Type.Object(
+  { datasets: Type.Array(Dataset, { description: "Every dataset of the account." }) },
+  { title: "GetDatasetsResponse", description: "The account's datasets (not paginated)." },
+);
+export type GetDatasetsResponse = Static<typeof GetDatasetsResponse, typeof context>;
+
+/**
+ * Deliveries made to datasets (not paginated).
+ */
+export const GetDatasetDeliveriesResponse = Type.Object(
+  { deliveries: Type.Array(DatasetDelivery, { description: "The deliveries, oldest first." }) },
+  {
+    title: "GetDatasetDeliveriesResponse",
+    description: "Deliveries made to datasets (not paginated).",
+  },
+);
+export type GetDatasetDeliveriesResponse = Static<typeof GetDatasetDeliveriesResponse, typeof context>;
+
+/**
+ * A page of the tasks of one dataset delivery.
+ */
+export const GetDatasetDeliveryResponse = Type.Object(
+  {
+    delivery: Type.Optional(ExpandableDatasetDelivery),
+    tasks: Type.Array(DatasetTask, { description: "The tasks of this page." }),
+    next_token: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        { description: "Cursor for the next page; absent (or `null`) on the last page." },
+      ),
+    ),
+  },
+  {
+    title: "GetDatasetDeliveryResponse",
+    description: "A page of the tasks of one dataset delivery.",
+  },
+);
+export type GetDatasetDeliveryResponse = Static<typeof GetDatasetDeliveryResponse, typeof context>;
+
+/**
+ * A page of dataset tasks.
+ */
+export const GetDatasetTasksResponse = Type.Object(
+  {
+    tasks: Type.Array(DatasetTask, { description: "The tasks of this page." }),
+    next_token: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        { description: "Cursor for the next page; absent (or `null`) on the last page." },
+      ),
+    ),
+  },
+  { title: "GetDatasetTasksResponse", description: "A page of dataset tasks." },
+);
+export type GetDatasetTasksResponse = Static<typeof GetDatasetTasksResponse, typeof context>;
+
+/**
+ * A response schema (the `response_schema_id` of a delivered task names one). Both fields are
+ * optional, as in Scale's own OpenAPI (the official v2 client's `GetSchemaResponseSchema`).
+ */
+export const SchemaDocument = Type.Object(
+  {
+    id: Type.Optional(Type.String({ description: "The schema's ID.", examples: ["schema_abc123"] })),
+    json: Type.Optional(
+      Type.String({ description: "The JSON Schema, serialized as a string (parse it to use it)." }),
+    ),
+  },
+  {
+    title: "SchemaDocument",
+    description: "A response schema (the `response_schema_id` of a delivered task names one). Both fields are\noptional, as in Scale's own OpenAPI (the official v2 client's `GetSchemaResponseSchema`).\n",
+  },
+);
+export type SchemaDocument = Static<typeof SchemaDocument, typeof context>;
+
+/**
+ * The answer of `GET /v2/schema`.
+ */
+export const GetSchemaResponse = Type.Object(
+  { schema: SchemaDocument },
+  { title: "GetSchemaResponse", description: "The answer of `GET /v2/schema`." },
+);
+export type GetSchemaResponse = Static<typeof GetSchemaResponse, typeof context>;
 
 /**
  * The status of a v1 task: `pending` (not finished yet), `completed`, `canceled` (by the
@@ -1595,9 +1914,13 @@ export const V1Task = Type.Object(
 export type V1Task = Static<typeof V1Task, typeof context>;
 
 /**
- * The v1 task types known to the official Python client (`scaleapi.tasks.TaskType`, 31 values).
- * This strict enum is used only where the client chooses the value: the `{type}` path
- * parameter of `POST /v1/task/{type}` and the `type` filter of `GET /v1/tasks`.
+ * The v1 task types the official clients create: the 31 values of the Python client's
+ * `scaleapi.tasks.TaskType` (at scaleapi-python-client b4111b2) plus `audiotranscription`,
+ * which only the npm SDK creates (npm `scaleapi` 2.3.2 lists it in its `TASK_TYPES` and has
+ * `createAudiotranscriptionTask`). Each value has its own creation operation,
+ * `POST /v1/task/<value>` (`createV1<Type>Task`). This strict enum is used only where the
+ * client chooses the value: the `type` filter of `GET /v1/tasks` (and the client's
+ * `v1.tasks.create(type, body)`).
  *
  * Tolerance: Scale adds task types over time, so the `type` field of a returned `V1Task` is a
  * plain string, not this enum; a response with an unlisted type stays valid.
@@ -1635,10 +1958,11 @@ export const V1TaskType = Type.Enum(
     "multichat",
     "multistage",
     "federal2dvideoannotation",
+    "audiotranscription",
   ],
   {
     title: "V1TaskType",
-    description: "The v1 task types known to the official Python client (`scaleapi.tasks.TaskType`, 31 values).\nThis strict enum is used only where the client chooses the value: the `{type}` path\nparameter of `POST /v1/task/{type}` and the `type` filter of `GET /v1/tasks`.\n\nTolerance: Scale adds task types over time, so the `type` field of a returned `V1Task` is a\nplain string, not this enum; a response with an unlisted type stays valid.\n",
+    description: "The v1 task types the official clients create: the 31 values of the Python client's\n`scaleapi.tasks.TaskType` (at scaleapi-python-client b4111b2) plus `audiotranscription`,\nwhich only the npm SDK creates (npm `scaleapi` 2.3.2 lists it in its `TASK_TYPES` and has\n`createAudiotranscriptionTask`). Each value has its own creation operation,\n`POST /v1/task/<value>` (`createV1<Type>Task`). This strict enum is used only where the\nclient chooses the value: the `type` filter of `GET /v1/tasks` (and the client's\n`v1.tasks.create(type, body)`).\n\nTolerance: Scale adds task types over time, so the `type` field of a returned `V1Task` is a\nplain string, not this enum; a response with an unlisted type stays valid.\n",
   },
 );
 export type V1TaskType = Static<typeof V1TaskType, typeof context>;
@@ -1666,7 +1990,7 @@ export const V1TaskList = Type.Object(
       Type.Integer(
         {
           minimum: 0,
-          description: "The position of this page's first task in the full result (legacy; optional).",
+          description: "The position of this page's first task in the full result: the `offset` parameter when\none was sent, else where the `next_token` pointed (0 for the first page). Legacy and\noptional: the Python client reads it, the npm SDK 2.3.2 pages by it.\n",
         },
       ),
     ),
@@ -1688,17 +2012,18 @@ export const V1TaskList = Type.Object(
 export type V1TaskList = Static<typeof V1TaskList, typeof context>;
 
 /**
- * The body of `POST /v1/task/{type}`. It combines the fields common to every task type
- * (listed here) with the parameters specific to the task type in the path, such as `geometries`
- * for `imageannotation`, `categories` for `categorization`, or `fields` for `textcollection`.
+ * The fields common to every v1 task type: the shared base of each creation body. Every
+ * `POST /v1/task/<type>` operation has its own `V1Create<Type>TaskRequest`, which is this
+ * object (through `allOf`) plus the parameters known for that type, such as `geometries` for
+ * `imageannotation`, `categories` for `categorization`, or `fields` for `textcollection`.
  *
  * Tolerance choices:
  * - All common fields are optional. Which ones a task needs depends on its type and on the
  *   project's defaults: a project may supply `instruction`, and some types take `attachments`
  *   instead of `attachment`. The server reports a missing one with 400.
  * - The object is explicitly open (`additionalProperties: true`), so the type-specific
- *   parameters pass through. They are not modelled here. Generated types therefore get an
- *   index signature, and example validators accept the extra keys.
+ *   parameters pass through. They are modelled in the per-type schemas, as far as they are
+ *   known; generated types get an index signature, and example validators accept extra keys.
  */
 export const V1CreateTaskRequest = Type.Object(
   {
@@ -1779,11 +2104,1011 @@ export const V1CreateTaskRequest = Type.Object(
   },
   {
     title: "V1CreateTaskRequest",
-    description: "The body of `POST /v1/task/{type}`. It combines the fields common to every task type\n(listed here) with the parameters specific to the task type in the path, such as `geometries`\nfor `imageannotation`, `categories` for `categorization`, or `fields` for `textcollection`.\n\nTolerance choices:\n- All common fields are optional. Which ones a task needs depends on its type and on the\n  project's defaults: a project may supply `instruction`, and some types take `attachments`\n  instead of `attachment`. The server reports a missing one with 400.\n- The object is explicitly open (`additionalProperties: true`), so the type-specific\n  parameters pass through. They are not modelled here. Generated types therefore get an\n  index signature, and example validators accept the extra keys.\n",
+    description: "The fields common to every v1 task type: the shared base of each creation body. Every\n`POST /v1/task/<type>` operation has its own `V1Create<Type>TaskRequest`, which is this\nobject (through `allOf`) plus the parameters known for that type, such as `geometries` for\n`imageannotation`, `categories` for `categorization`, or `fields` for `textcollection`.\n\nTolerance choices:\n- All common fields are optional. Which ones a task needs depends on its type and on the\n  project's defaults: a project may supply `instruction`, and some types take `attachments`\n  instead of `attachment`. The server reports a missing one with 400.\n- The object is explicitly open (`additionalProperties: true`), so the type-specific\n  parameters pass through. They are modelled in the per-type schemas, as far as they are\n  known; generated types get an index signature, and example validators accept extra keys.\n",
     additionalProperties: true,
   },
 );
 export type V1CreateTaskRequest = Static<typeof V1CreateTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/annotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `annotation` tasks.
+ *
+ * The legacy box-annotation type. The npm SDK test creates it with `objects_to_annotate` and
+ * `with_labels` (and once with `min_width: "30"`, a string, which is not modelled).
+ * Scale's API reference now points to `imageannotation` for boxes.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        objects_to_annotate: Type.Optional(
+          Type.Array(
+            Type.String({ minLength: 1 }),
+            {
+              minItems: 1,
+              description: "The labels of the objects to annotate, for example `[\"baby cow\", \"big cow\"]`.",
+            },
+          ),
+        ),
+        with_labels: Type.Optional(
+          Type.Boolean(
+            { description: "Whether each annotation carries the label it was drawn for." },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/annotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`annotation` tasks.\n\nThe legacy box-annotation type. The npm SDK test creates it with `objects_to_annotate` and\n`with_labels` (and once with `min_width: \"30\"`, a string, which is not modelled).\nScale's API reference now points to `imageannotation` for boxes.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateAnnotationTaskRequest = Static<typeof V1CreateAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/categorization`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `categorization` tasks.
+ *
+ * `categories` is required: the npm SDK test creates every categorization task with it,
+ * and the task docs' categorization example carries it in `params` (with `attachment` and
+ * `attachment_type`). Conflict, noted and not followed: the API reference's (deprecated)
+ * categorization page names `taxonomies` (an object of questions) as the required parameter
+ * instead; a body with only `taxonomies` is rejected here. `taxonomies` is modelled as an
+ * optional object so that a body may carry both.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `categories` (evidence above); every other field is optional.
+ */
+export const V1CreateCategorizationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        categories: Type.Array(
+          Type.String({ minLength: 1 }),
+          {
+            minItems: 1,
+            description: "The categories the labeler chooses from, for example `[\"big\", \"small\"]`.",
+          },
+        ),
+        taxonomies: Type.Optional(
+          Type.Record(
+            Type.String(),
+            Type.Unknown(),
+            {
+              description: "The newer form the API reference documents: an object whose entries are the\nquestions to answer about the attachment. Not required (see the schema description).\n",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateCategorizationTaskRequest",
+    description: "The body of `POST /v1/task/categorization`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`categorization` tasks.\n\n`categories` is required: the npm SDK test creates every categorization task with it,\nand the task docs' categorization example carries it in `params` (with `attachment` and\n`attachment_type`). Conflict, noted and not followed: the API reference's (deprecated)\ncategorization page names `taxonomies` (an object of questions) as the required parameter\ninstead; a body with only `taxonomies` is rejected here. `taxonomies` is modelled as an\noptional object so that a body may carry both.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `categories` (evidence above); every other field is optional.\n",
+  },
+);
+export type V1CreateCategorizationTaskRequest = Static<typeof V1CreateCategorizationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/comparison`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `comparison` tasks.
+ *
+ * The npm SDK test creates it with two `attachments` and `choices`.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateComparisonTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        choices: Type.Optional(
+          Type.Array(
+            Type.String({ minLength: 1 }),
+            {
+              minItems: 1,
+              description: "The answers the labeler chooses from, for example `[\"yes\", \"no\"]`.",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateComparisonTaskRequest",
+    description: "The body of `POST /v1/task/comparison`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`comparison` tasks.\n\nThe npm SDK test creates it with two `attachments` and `choices`.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateComparisonTaskRequest = Static<typeof V1CreateComparisonTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/cuboidannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `cuboidannotation` tasks.
+ *
+ * Not known: both official clients create this type but neither shows its parameters (the
+ * npm SDK test has no cuboidannotation case), so none is modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateCuboidAnnotationTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateCuboidAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/cuboidannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`cuboidannotation` tasks.\n\nNot known: both official clients create this type but neither shows its parameters (the\nnpm SDK test has no cuboidannotation case), so none is modelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateCuboidAnnotationTaskRequest = Static<typeof V1CreateCuboidAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/datacollection`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `datacollection` tasks.
+ *
+ * The npm SDK test creates it with `fields`: an object from the name of each value to
+ * collect to its description.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateDataCollectionTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        fields: Type.Optional(
+          Type.Record(
+            Type.String(),
+            Type.String(),
+            {
+              description: "The values to collect, as an object whose keys name each value and whose values describe\nit to the labeler, for example `{\"title\": \"Title of the page\"}`.\n",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateDataCollectionTaskRequest",
+    description: "The body of `POST /v1/task/datacollection`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`datacollection` tasks.\n\nThe npm SDK test creates it with `fields`: an object from the name of each value to\ncollect to its description.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateDataCollectionTaskRequest = Static<typeof V1CreateDataCollectionTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/documentmodel`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `documentmodel` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type; no official client or
+ * page seen shows its parameters, so none is modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateDocumentModelTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateDocumentModelTaskRequest",
+    description: "The body of `POST /v1/task/documentmodel`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`documentmodel` tasks.\n\nNot known: only the Python client's `TaskType` names this type; no official client or\npage seen shows its parameters, so none is modelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateDocumentModelTaskRequest = Static<typeof V1CreateDocumentModelTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/documenttranscription`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `documenttranscription` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type and no official client
+ * shows its parameters, so none is modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateDocumentTranscriptionTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateDocumentTranscriptionTaskRequest",
+    description: "The body of `POST /v1/task/documenttranscription`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`documenttranscription` tasks.\n\nNot known: only the Python client's `TaskType` names this type and no official client\nshows its parameters, so none is modelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateDocumentTranscriptionTaskRequest = Static<typeof V1CreateDocumentTranscriptionTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/imageannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `imageannotation` tasks.
+ *
+ * `attachment` (the image URL) and `geometries` are required: the API reference's Image
+ * Annotation page says so, and the Python README's `create_task` example sends both.
+ * `annotation_attributes` and `context_attachments` are optional fields of that page.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment`, `geometries` (evidence above); every other field is optional.
+ */
+export const V1CreateImageAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        attachment: Type.String(
+          {
+            description: "The data to label: usually a URL, or the text itself when `attachment_type` is `text`.\n",
+          },
+        ),
+        geometries: Type.Record(
+          Type.String(),
+          Type.Unknown(),
+          {
+            description: "Which objects to annotate with which geometry, keyed by geometry (`box`, `polygon`, `line`,\n`point`, `cuboid`, `ellipse`), for example\n`{\"box\": {\"objects_to_annotate\": [\"car\"], \"min_height\": 10, \"min_width\": 10}}`. Open: each\ngeometry has its own options.\n",
+          },
+        ),
+        annotation_attributes: Type.Optional(
+          Type.Record(
+            Type.String(),
+            Type.Unknown(),
+            {
+              description: "Extra attributes to capture per annotation, keyed by attribute name. Open.",
+            },
+          ),
+        ),
+        context_attachments: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                attachment: Type.String({ minLength: 1, description: "The URL of the reference image." }),
+              },
+              { additionalProperties: true },
+            ),
+            {
+              description: "Reference images shown to the labeler but not labeled, each `{\"attachment\": <URL>}`.\n",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateImageAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/imageannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`imageannotation` tasks.\n\n`attachment` (the image URL) and `geometries` are required: the API reference's Image\nAnnotation page says so, and the Python README's `create_task` example sends both.\n`annotation_attributes` and `context_attachments` are optional fields of that page.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment`, `geometries` (evidence above); every other field is optional.\n",
+  },
+);
+export type V1CreateImageAnnotationTaskRequest = Static<typeof V1CreateImageAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/laneannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `laneannotation` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateLaneAnnotationTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateLaneAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/laneannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`laneannotation` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateLaneAnnotationTaskRequest = Static<typeof V1CreateLaneAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/lidarannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `lidarannotation` tasks.
+ *
+ * Not known from the official clients (only the Python `TaskType` names it). The API
+ * reference describes lidar tasks as taking `attachments`, a list of URLs of frame JSON
+ * files, which is a common field; nothing type-specific is modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateLidarAnnotationTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateLidarAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/lidarannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`lidarannotation` tasks.\n\nNot known from the official clients (only the Python `TaskType` names it). The API\nreference describes lidar tasks as taking `attachments`, a list of URLs of frame JSON\nfiles, which is a common field; nothing type-specific is modelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateLidarAnnotationTaskRequest = Static<typeof V1CreateLidarAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/lidarlinking`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `lidarlinking` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateLidarLinkingTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateLidarLinkingTaskRequest",
+    description: "The body of `POST /v1/task/lidarlinking`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`lidarlinking` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateLidarLinkingTaskRequest = Static<typeof V1CreateLidarLinkingTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/lidarsegmentation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `lidarsegmentation` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateLidarSegmentationTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateLidarSegmentationTaskRequest",
+    description: "The body of `POST /v1/task/lidarsegmentation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`lidarsegmentation` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateLidarSegmentationTaskRequest = Static<typeof V1CreateLidarSegmentationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/lidartopdown`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `lidartopdown` tasks.
+ *
+ * Not known from the official clients (only the Python `TaskType` names it). The API
+ * reference's Lidar Topdown page marks `project` required and takes `attachment` (an aerial
+ * image) or `attachments` (frames), all common fields; nothing type-specific is modelled.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateLidarTopdownTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateLidarTopdownTaskRequest",
+    description: "The body of `POST /v1/task/lidartopdown`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`lidartopdown` tasks.\n\nNot known from the official clients (only the Python `TaskType` names it). The API\nreference's Lidar Topdown page marks `project` required and takes `attachment` (an aerial\nimage) or `attachments` (frames), all common fields; nothing type-specific is modelled.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateLidarTopdownTaskRequest = Static<typeof V1CreateLidarTopdownTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/lineannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `lineannotation` tasks.
+ *
+ * The npm SDK test creates it with `objects_to_annotate`, `splines` and `with_labels`.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateLineAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        objects_to_annotate: Type.Optional(
+          Type.Array(
+            Type.String({ minLength: 1 }),
+            {
+              minItems: 1,
+              description: "The labels of the objects to annotate, for example `[\"baby cow\", \"big cow\"]`.",
+            },
+          ),
+        ),
+        with_labels: Type.Optional(
+          Type.Boolean(
+            { description: "Whether each annotation carries the label it was drawn for." },
+          ),
+        ),
+        splines: Type.Optional(
+          Type.Boolean(
+            {
+              description: "Whether lines are drawn as splines (curves) rather than straight segments.",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateLineAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/lineannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`lineannotation` tasks.\n\nThe npm SDK test creates it with `objects_to_annotate`, `splines` and `with_labels`.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateLineAnnotationTaskRequest = Static<typeof V1CreateLineAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/namedentityrecognition`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `namedentityrecognition` tasks.
+ *
+ * `text` is required: the API reference's Named Entity Recognition page says this type takes
+ * no `attachment`; the text to annotate is the `text` parameter itself. `labels` are the
+ * entity labels to highlight; they are items of that page too and are either strings or
+ * label objects, so their items are not constrained further.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `text` (evidence above); every other field is optional.
+ */
+export const V1CreateNamedEntityRecognitionTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        text: Type.String({ minLength: 1, description: "The text to annotate." }),
+        labels: Type.Optional(
+          Type.Array(
+            Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())]),
+            {
+              minItems: 1,
+              description: "The entity labels to highlight (strings, or label description objects).",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateNamedEntityRecognitionTaskRequest",
+    description: "The body of `POST /v1/task/namedentityrecognition`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`namedentityrecognition` tasks.\n\n`text` is required: the API reference's Named Entity Recognition page says this type takes\nno `attachment`; the text to annotate is the `text` parameter itself. `labels` are the\nentity labels to highlight; they are items of that page too and are either strings or\nlabel objects, so their items are not constrained further.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `text` (evidence above); every other field is optional.\n",
+  },
+);
+export type V1CreateNamedEntityRecognitionTaskRequest = Static<typeof V1CreateNamedEntityRecognitionTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/pointannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `pointannotation` tasks.
+ *
+ * The npm SDK test creates it with `objects_to_annotate` and `with_labels`.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreatePointAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        objects_to_annotate: Type.Optional(
+          Type.Array(
+            Type.String({ minLength: 1 }),
+            {
+              minItems: 1,
+              description: "The labels of the objects to annotate, for example `[\"baby cow\", \"big cow\"]`.",
+            },
+          ),
+        ),
+        with_labels: Type.Optional(
+          Type.Boolean(
+            { description: "Whether each annotation carries the label it was drawn for." },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreatePointAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/pointannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`pointannotation` tasks.\n\nThe npm SDK test creates it with `objects_to_annotate` and `with_labels`.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreatePointAnnotationTaskRequest = Static<typeof V1CreatePointAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/polygonannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `polygonannotation` tasks.
+ *
+ * The npm SDK test creates it with `objects_to_annotate` and `with_labels`.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreatePolygonAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        objects_to_annotate: Type.Optional(
+          Type.Array(
+            Type.String({ minLength: 1 }),
+            {
+              minItems: 1,
+              description: "The labels of the objects to annotate, for example `[\"baby cow\", \"big cow\"]`.",
+            },
+          ),
+        ),
+        with_labels: Type.Optional(
+          Type.Boolean(
+            { description: "Whether each annotation carries the label it was drawn for." },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreatePolygonAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/polygonannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`polygonannotation` tasks.\n\nThe npm SDK test creates it with `objects_to_annotate` and `with_labels`.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreatePolygonAnnotationTaskRequest = Static<typeof V1CreatePolygonAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/segmentannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `segmentannotation` tasks.
+ *
+ * `attachment` and `labels` are required: the API reference's Semantic Segmentation page
+ * says so, and the npm SDK test sends both (its failing case omits them). `labels` items
+ * are strings or label description objects; `allow_unlabeled` lets pixels stay unlabeled.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment`, `labels` (evidence above); every other field is optional.
+ */
+export const V1CreateSegmentAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        attachment: Type.String(
+          {
+            description: "The data to label: usually a URL, or the text itself when `attachment_type` is `text`.\n",
+          },
+        ),
+        labels: Type.Array(
+          Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())]),
+          {
+            minItems: 1,
+            description: "The labels to classify pixels with (strings, or label description objects).",
+          },
+        ),
+        allow_unlabeled: Type.Optional(
+          Type.Boolean(
+            {
+              description: "When `true`, pixels may stay unlabeled; otherwise every pixel gets a label.",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateSegmentAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/segmentannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`segmentannotation` tasks.\n\n`attachment` and `labels` are required: the API reference's Semantic Segmentation page\nsays so, and the npm SDK test sends both (its failing case omits them). `labels` items\nare strings or label description objects; `allow_unlabeled` lets pixels stay unlabeled.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment`, `labels` (evidence above); every other field is optional.\n",
+  },
+);
+export type V1CreateSegmentAnnotationTaskRequest = Static<typeof V1CreateSegmentAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/transcription`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `transcription` tasks.
+ *
+ * The npm SDK test creates it with `fields` and `repeatable_fields`: objects from the name
+ * of each value to transcribe to its description (`repeatable_fields` for values repeated
+ * per row).
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateTranscriptionTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        fields: Type.Optional(
+          Type.Record(
+            Type.String(),
+            Type.String(),
+            {
+              description: "The values to collect, as an object whose keys name each value and whose values describe\nit to the labeler, for example `{\"title\": \"Title of the page\"}`.\n",
+            },
+          ),
+        ),
+        repeatable_fields: Type.Optional(
+          Type.Record(
+            Type.String(),
+            Type.String(),
+            { description: "Like `fields`, for values transcribed once per repeated row." },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateTranscriptionTaskRequest",
+    description: "The body of `POST /v1/task/transcription`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`transcription` tasks.\n\nThe npm SDK test creates it with `fields` and `repeatable_fields`: objects from the name\nof each value to transcribe to its description (`repeatable_fields` for values repeated\nper row).\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateTranscriptionTaskRequest = Static<typeof V1CreateTranscriptionTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/textcollection`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `textcollection` tasks.
+ *
+ * `attachments` and `fields` are required: the API reference's Create Text Collection Task
+ * page describes the task as an `attachments` array plus a `fields` array, and the Python
+ * README shows the server answering a textcollection without them with 400 `"attachments"
+ * is required`. Each field has a `field_id` (the key of its answer) and a `type`; the page
+ * also gives each a `title`, which is described but not required.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachments`, `fields` (evidence above); every other field is optional.
+ */
+export const V1CreateTextCollectionTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        attachments: Type.Array(
+          Type.Union([Type.String(), Type.Record(Type.String(), Type.Unknown())]),
+          {
+            description: "Several attachments, for task types that take more than one. Tolerance: each item is\neither a string (a URL) or an object (for example `{type, content}`), depending on the\ntask type. Items are not constrained further.\n",
+          },
+        ),
+        fields: Type.Array(
+          Type.Object(
+            {
+              field_id: Type.String(
+                {
+                  minLength: 1,
+                  description: "The key the answer is returned under; unique within the project.",
+                },
+              ),
+              type: Type.String(
+                {
+                  minLength: 1,
+                  description: "The field type, for example `text`, `category` or `number`.",
+                },
+              ),
+              title: Type.Optional(
+                Type.String({ description: "The field's title, shown to the labeler." }),
+              ),
+            },
+            { additionalProperties: true },
+          ),
+          { minItems: 1, description: "The pieces of information to collect, one form field each." },
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateTextCollectionTaskRequest",
+    description: "The body of `POST /v1/task/textcollection`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`textcollection` tasks.\n\n`attachments` and `fields` are required: the API reference's Create Text Collection Task\npage describes the task as an `attachments` array plus a `fields` array, and the Python\nREADME shows the server answering a textcollection without them with 400 `\"attachments\"\nis required`. Each field has a `field_id` (the key of its answer) and a `type`; the page\nalso gives each a `title`, which is described but not required.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachments`, `fields` (evidence above); every other field is optional.\n",
+  },
+);
+export type V1CreateTextCollectionTaskRequest = Static<typeof V1CreateTextCollectionTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/videoannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `videoannotation` tasks.
+ *
+ * `geometries` is required: the API reference's General Video Annotation page names it the
+ * required parameter. The frames are `attachments` (images) or `attachment` (a video),
+ * common fields; `events_to_annotate` is optional.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `geometries` (evidence above); every other field is optional.
+ */
+export const V1CreateVideoAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        geometries: Type.Record(
+          Type.String(),
+          Type.Unknown(),
+          {
+            description: "Which objects to annotate with which geometry, keyed by geometry (`box`, `polygon`, `line`,\n`point`, `cuboid`, `ellipse`), for example\n`{\"box\": {\"objects_to_annotate\": [\"car\"], \"min_height\": 10, \"min_width\": 10}}`. Open: each\ngeometry has its own options.\n",
+          },
+        ),
+        events_to_annotate: Type.Optional(
+          Type.Array(
+            Type.String({ minLength: 1 }),
+            { description: "Events to mark in the video, for example `[\"lane change\"]`." },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateVideoAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/videoannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`videoannotation` tasks.\n\n`geometries` is required: the API reference's General Video Annotation page names it the\nrequired parameter. The frames are `attachments` (images) or `attachment` (a video),\ncommon fields; `events_to_annotate` is optional.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `geometries` (evidence above); every other field is optional.\n",
+  },
+);
+export type V1CreateVideoAnnotationTaskRequest = Static<typeof V1CreateVideoAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/videoboxannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `videoboxannotation` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this (legacy) type, so no parameter
+ * is modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateVideoBoxAnnotationTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateVideoBoxAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/videoboxannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`videoboxannotation` tasks.\n\nNot known: only the Python client's `TaskType` names this (legacy) type, so no parameter\nis modelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateVideoBoxAnnotationTaskRequest = Static<typeof V1CreateVideoBoxAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/videoplaybackannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `videoplaybackannotation` tasks.
+ *
+ * The API reference's Video Playback page takes the video as `attachment` (a common field),
+ * an optional `frame_rate` (frames per second to annotate, default 1) and
+ * `events_to_annotate`; its callback format reads the labels from `params.geometries`.
+ * Nothing is required: the page's newer revision also accepts `attachments` instead.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateVideoPlaybackAnnotationTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        geometries: Type.Optional(
+          Type.Record(
+            Type.String(),
+            Type.Unknown(),
+            {
+              description: "Which objects to annotate with which geometry, keyed by geometry (`box`, `polygon`, `line`,\n`point`, `cuboid`, `ellipse`), for example\n`{\"box\": {\"objects_to_annotate\": [\"car\"], \"min_height\": 10, \"min_width\": 10}}`. Open: each\ngeometry has its own options.\n",
+            },
+          ),
+        ),
+        frame_rate: Type.Optional(
+          Type.Number(
+            {
+              exclusiveMinimum: 0,
+              description: "Frames per second to annotate (the docs' default is 1).",
+            },
+          ),
+        ),
+        events_to_annotate: Type.Optional(
+          Type.Array(
+            Type.String({ minLength: 1 }),
+            { description: "Events to mark in the video, for example `[\"lane change\"]`." },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateVideoPlaybackAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/videoplaybackannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`videoplaybackannotation` tasks.\n\nThe API reference's Video Playback page takes the video as `attachment` (a common field),\nan optional `frame_rate` (frames per second to annotate, default 1) and\n`events_to_annotate`; its callback format reads the labels from `params.geometries`.\nNothing is required: the page's newer revision also accepts `attachments` instead.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateVideoPlaybackAnnotationTaskRequest = Static<typeof V1CreateVideoPlaybackAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/videocuboidannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `videocuboidannotation` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateVideoCuboidAnnotationTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateVideoCuboidAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/videocuboidannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`videocuboidannotation` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateVideoCuboidAnnotationTaskRequest = Static<typeof V1CreateVideoCuboidAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/sensorfusion`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `sensorfusion` tasks.
+ *
+ * The API reference's Create Sensor Fusion Tasks page takes `attachments` (one scene URL),
+ * `scene_format` (only `sensor_fusion`), `annotation_definition` and `is_frameless`. It marks
+ * them required, together with `project`, `instruction` and `callback_url`, which every
+ * other type treats as optional; none is required here, the server answers 400 for a
+ * missing one.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateSensorFusionTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        scene_format: Type.Optional(
+          Type.String(
+            {
+              minLength: 1,
+              description: "The format of the scene; the docs list only `sensor_fusion`.",
+            },
+          ),
+        ),
+        annotation_definition: Type.Optional(
+          Type.Array(
+            Type.Record(Type.String(), Type.Unknown()),
+            { description: "The annotation definitions to label with. Open objects." },
+          ),
+        ),
+        is_frameless: Type.Optional(
+          Type.Boolean({ description: "Whether the scene is labeled as a frameless task." }),
+        ),
+        clear_unique_id_on_error: Type.Optional(
+          Type.Boolean(
+            {
+              description: "When `true`, a task that errors after submission has its `unique_id` cleared.",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateSensorFusionTaskRequest",
+    description: "The body of `POST /v1/task/sensorfusion`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`sensorfusion` tasks.\n\nThe API reference's Create Sensor Fusion Tasks page takes `attachments` (one scene URL),\n`scene_format` (only `sensor_fusion`), `annotation_definition` and `is_frameless`. It marks\nthem required, together with `project`, `instruction` and `callback_url`, which every\nother type treats as optional; none is required here, the server answers 400 for a\nmissing one.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateSensorFusionTaskRequest = Static<typeof V1CreateSensorFusionTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/chat`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `chat` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this GenAI type; its inputs come from
+ * the project's task template, so no parameter is modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateChatTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateChatTaskRequest",
+    description: "The body of `POST /v1/task/chat`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`chat` tasks.\n\nNot known: only the Python client's `TaskType` names this GenAI type; its inputs come from\nthe project's task template, so no parameter is modelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateChatTaskRequest = Static<typeof V1CreateChatTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/chatexperimental`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `chatexperimental` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateChatExperimentalTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateChatExperimentalTaskRequest",
+    description: "The body of `POST /v1/task/chatexperimental`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`chatexperimental` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateChatExperimentalTaskRequest = Static<typeof V1CreateChatExperimentalTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/chatlite`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `chatlite` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateChatLiteTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateChatLiteTaskRequest",
+    description: "The body of `POST /v1/task/chatlite`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`chatlite` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateChatLiteTaskRequest = Static<typeof V1CreateChatLiteTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/multichat`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `multichat` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateMultiChatTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateMultiChatTaskRequest",
+    description: "The body of `POST /v1/task/multichat`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`multichat` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateMultiChatTaskRequest = Static<typeof V1CreateMultiChatTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/multistage`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `multistage` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type, so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateMultiStageTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateMultiStageTaskRequest",
+    description: "The body of `POST /v1/task/multistage`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`multistage` tasks.\n\nNot known: only the Python client's `TaskType` names this type, so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateMultiStageTaskRequest = Static<typeof V1CreateMultiStageTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/federal2dvideoannotation`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `federal2dvideoannotation` tasks.
+ *
+ * Not known: only the Python client's `TaskType` names this type (added in the client's
+ * commit d2380a4, which replaced an earlier `cruisecontrol` value), so no parameter is
+ * modelled and the body is open.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.
+ */
+export const V1CreateFederal2dVideoAnnotationTaskRequest = Type.Intersect(
+  [V1CreateTaskRequest, Type.Record(Type.String(), Type.Unknown())],
+  {
+    title: "V1CreateFederal2dVideoAnnotationTaskRequest",
+    description: "The body of `POST /v1/task/federal2dvideoannotation`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`federal2dvideoannotation` tasks.\n\nNot known: only the Python client's `TaskType` names this type (added in the client's\ncommit d2380a4, which replaced an earlier `cruisecontrol` value), so no parameter is\nmodelled and the body is open.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server. Nothing type-specific is required here; the server answers 400 for what a task of this type lacks.\n",
+  },
+);
+export type V1CreateFederal2dVideoAnnotationTaskRequest = Static<typeof V1CreateFederal2dVideoAnnotationTaskRequest, typeof context>;
+
+/**
+ * The body of `POST /v1/task/audiotranscription`: the fields every task type shares
+ * (`V1CreateTaskRequest`) plus the parameters specific to
+ * `audiotranscription` tasks.
+ *
+ * Only the npm SDK creates this type (`createAudiotranscriptionTask`; the Python
+ * `TaskType` lacks it). `attachment` (the audio URL) is required: the npm SDK test's
+ * failing case omits it. Its passing case sends `attachment_type: audio` and `verbatim`.
+ *
+ * Tolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment` (evidence above); every other field is optional.
+ */
+export const V1CreateAudioTranscriptionTaskRequest = Type.Intersect(
+  [
+    V1CreateTaskRequest,
+    Type.Object(
+      {
+        attachment: Type.String(
+          {
+            description: "The data to label: usually a URL, or the text itself when `attachment_type` is `text`.\n",
+          },
+        ),
+        verbatim: Type.Optional(
+          Type.Boolean(
+            {
+              description: "Whether to transcribe verbatim (fillers, false starts) rather than clean.",
+            },
+          ),
+        ),
+      },
+    ),
+  ],
+  {
+    title: "V1CreateAudioTranscriptionTaskRequest",
+    description: "The body of `POST /v1/task/audiotranscription`: the fields every task type shares\n(`V1CreateTaskRequest`) plus the parameters specific to\n`audiotranscription` tasks.\n\nOnly the npm SDK creates this type (`createAudiotranscriptionTask`; the Python\n`TaskType` lacks it). `attachment` (the audio URL) is required: the npm SDK test's\nfailing case omits it. Its passing case sends `attachment_type: audio` and `verbatim`.\n\nTolerance: the object is open, as `V1CreateTaskRequest` is, so parameters not listed here pass through to the server (and into the task's `params`). Required here: `attachment` (evidence above); every other field is optional.\n",
+  },
+);
+export type V1CreateAudioTranscriptionTaskRequest = Static<typeof V1CreateAudioTranscriptionTaskRequest, typeof context>;
 
 /**
  * The body of `POST /v1/task/{task_id}/audit`: accept or reject a completed task. It is taken
@@ -1793,7 +3118,12 @@ export const V1AuditRequest = Type.Object(
   {
     accepted: Type.Boolean({ description: "`true` to accept the task's response, `false` to reject it." }),
     comments: Type.Optional(
-      Type.String({ description: "An optional comment explaining the audit decision." }),
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "An optional comment explaining the audit decision. The official Python client's\n`audit_task(task_id, accepted)` sends `\"comments\": null` when no comment is given, and\nthe API accepts it, so `null` means no comment.\n",
+        },
+      ),
     ),
   },
   {
@@ -1883,6 +3213,7 @@ export const context = { ...AnnotationCycle };
 /** Every component schema by its name in the spec (cycle members by their definition). */
 export const components = {
   "ErrorBody": ErrorBody,
+  "RequestDateTime": RequestDateTime,
   "Task": Task,
   "TaskStatus": TaskStatus,
   "Thread": Thread,
@@ -1951,6 +3282,22 @@ export const components = {
   "GetProjectsResponse": GetProjectsResponse,
   "CreateChatTaskRequest": CreateChatTaskRequest,
   "SetTaskMetadataRequest": SetTaskMetadataRequest,
+  "CreateBatchRequest": CreateBatchRequest,
+  "BatchOperationRequest": BatchOperationRequest,
+  "BatchOperationResponse": BatchOperationResponse,
+  "SetBatchMetadataRequest": SetBatchMetadataRequest,
+  "Dataset": Dataset,
+  "ExpandableDataset": ExpandableDataset,
+  "DatasetDelivery": DatasetDelivery,
+  "DatasetDeliveryMetadata": DatasetDeliveryMetadata,
+  "ExpandableDatasetDelivery": ExpandableDatasetDelivery,
+  "DatasetTask": DatasetTask,
+  "GetDatasetsResponse": GetDatasetsResponse,
+  "GetDatasetDeliveriesResponse": GetDatasetDeliveriesResponse,
+  "GetDatasetDeliveryResponse": GetDatasetDeliveryResponse,
+  "GetDatasetTasksResponse": GetDatasetTasksResponse,
+  "SchemaDocument": SchemaDocument,
+  "GetSchemaResponse": GetSchemaResponse,
   "V1Task": V1Task,
   "V1TaskStatus": V1TaskStatus,
   "V1TaskType": V1TaskType,
@@ -1958,6 +3305,38 @@ export const components = {
   "V1Audit": V1Audit,
   "V1TaskList": V1TaskList,
   "V1CreateTaskRequest": V1CreateTaskRequest,
+  "V1CreateAnnotationTaskRequest": V1CreateAnnotationTaskRequest,
+  "V1CreateCategorizationTaskRequest": V1CreateCategorizationTaskRequest,
+  "V1CreateComparisonTaskRequest": V1CreateComparisonTaskRequest,
+  "V1CreateCuboidAnnotationTaskRequest": V1CreateCuboidAnnotationTaskRequest,
+  "V1CreateDataCollectionTaskRequest": V1CreateDataCollectionTaskRequest,
+  "V1CreateDocumentModelTaskRequest": V1CreateDocumentModelTaskRequest,
+  "V1CreateDocumentTranscriptionTaskRequest": V1CreateDocumentTranscriptionTaskRequest,
+  "V1CreateImageAnnotationTaskRequest": V1CreateImageAnnotationTaskRequest,
+  "V1CreateLaneAnnotationTaskRequest": V1CreateLaneAnnotationTaskRequest,
+  "V1CreateLidarAnnotationTaskRequest": V1CreateLidarAnnotationTaskRequest,
+  "V1CreateLidarLinkingTaskRequest": V1CreateLidarLinkingTaskRequest,
+  "V1CreateLidarSegmentationTaskRequest": V1CreateLidarSegmentationTaskRequest,
+  "V1CreateLidarTopdownTaskRequest": V1CreateLidarTopdownTaskRequest,
+  "V1CreateLineAnnotationTaskRequest": V1CreateLineAnnotationTaskRequest,
+  "V1CreateNamedEntityRecognitionTaskRequest": V1CreateNamedEntityRecognitionTaskRequest,
+  "V1CreatePointAnnotationTaskRequest": V1CreatePointAnnotationTaskRequest,
+  "V1CreatePolygonAnnotationTaskRequest": V1CreatePolygonAnnotationTaskRequest,
+  "V1CreateSegmentAnnotationTaskRequest": V1CreateSegmentAnnotationTaskRequest,
+  "V1CreateTranscriptionTaskRequest": V1CreateTranscriptionTaskRequest,
+  "V1CreateTextCollectionTaskRequest": V1CreateTextCollectionTaskRequest,
+  "V1CreateVideoAnnotationTaskRequest": V1CreateVideoAnnotationTaskRequest,
+  "V1CreateVideoBoxAnnotationTaskRequest": V1CreateVideoBoxAnnotationTaskRequest,
+  "V1CreateVideoPlaybackAnnotationTaskRequest": V1CreateVideoPlaybackAnnotationTaskRequest,
+  "V1CreateVideoCuboidAnnotationTaskRequest": V1CreateVideoCuboidAnnotationTaskRequest,
+  "V1CreateSensorFusionTaskRequest": V1CreateSensorFusionTaskRequest,
+  "V1CreateChatTaskRequest": V1CreateChatTaskRequest,
+  "V1CreateChatExperimentalTaskRequest": V1CreateChatExperimentalTaskRequest,
+  "V1CreateChatLiteTaskRequest": V1CreateChatLiteTaskRequest,
+  "V1CreateMultiChatTaskRequest": V1CreateMultiChatTaskRequest,
+  "V1CreateMultiStageTaskRequest": V1CreateMultiStageTaskRequest,
+  "V1CreateFederal2dVideoAnnotationTaskRequest": V1CreateFederal2dVideoAnnotationTaskRequest,
+  "V1CreateAudioTranscriptionTaskRequest": V1CreateAudioTranscriptionTaskRequest,
   "V1AuditRequest": V1AuditRequest,
   "V1UniqueIdRequest": V1UniqueIdRequest,
   "V1TagList": V1TagList,
@@ -1974,9 +3353,9 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          task_id: Type.String({ minLength: 1, examples: ["task_abc123"] }),
-          expand: Type.Optional(Type.Array(ExpandableEnumTask, { uniqueItems: true })),
-          opts: Type.Optional(Type.Array(Option, { uniqueItems: true })),
+          task_id: Type.String({ examples: ["task_abc123"] }),
+          expand: Type.Optional(Type.Array(ExpandableEnumTask)),
+          opts: Type.Optional(Type.Array(Option)),
         },
       ),
     },
@@ -1998,17 +3377,17 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          project_id: Type.Optional(Type.String({ minLength: 1 })),
-          project_name: Type.Optional(Type.String({ minLength: 1 })),
-          batch_id: Type.Optional(Type.String({ minLength: 1 })),
-          batch_name: Type.Optional(Type.String({ minLength: 1 })),
+          project_id: Type.Optional(Type.String()),
+          project_name: Type.Optional(Type.String()),
+          batch_id: Type.Optional(Type.String()),
+          batch_name: Type.Optional(Type.String()),
           status: Type.Optional(TaskStatus),
-          completed_after: Type.Optional(Type.String({ format: "date-time" })),
-          completed_before: Type.Optional(Type.String({ format: "date-time" })),
+          completed_after: Type.Optional(RequestDateTime),
+          completed_before: Type.Optional(RequestDateTime),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          next_token: Type.Optional(Type.String({ minLength: 1 })),
-          expand: Type.Optional(Type.Array(ExpandableEnumTask, { uniqueItems: true })),
-          opts: Type.Optional(Type.Array(Option, { uniqueItems: true })),
+          next_token: Type.Optional(Type.String()),
+          expand: Type.Optional(Type.Array(ExpandableEnumTask)),
+          opts: Type.Optional(Type.Array(Option)),
         },
       ),
     },
@@ -2063,11 +3442,11 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          project_id: Type.Optional(Type.String({ minLength: 1 })),
-          project_name: Type.Optional(Type.String({ minLength: 1 })),
-          delivered_after: Type.Optional(Type.String({ format: "date-time" })),
-          delivered_before: Type.Optional(Type.String({ format: "date-time" })),
-          expand: Type.Optional(Type.Array(Type.Enum(["project"]), { uniqueItems: true })),
+          project_id: Type.Optional(Type.String()),
+          project_name: Type.Optional(Type.String()),
+          delivered_after: Type.Optional(RequestDateTime),
+          delivered_before: Type.Optional(RequestDateTime),
+          expand: Type.Optional(Type.Array(Type.Enum(["project"]))),
         },
       ),
     },
@@ -2089,16 +3468,14 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          delivery_id: Type.Optional(Type.String({ minLength: 1 })),
-          delivery_name: Type.Optional(Type.String({ minLength: 1 })),
-          project_id: Type.Optional(Type.String({ minLength: 1 })),
-          project_name: Type.Optional(Type.String({ minLength: 1 })),
+          delivery_id: Type.Optional(Type.String()),
+          delivery_name: Type.Optional(Type.String()),
+          project_id: Type.Optional(Type.String()),
+          project_name: Type.Optional(Type.String()),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          next_token: Type.Optional(Type.String({ minLength: 1 })),
-          expand: Type.Optional(
-            Type.Array(Type.Enum(["project", "batch", "delivery"]), { uniqueItems: true }),
-          ),
-          opts: Type.Optional(Type.Array(Option, { uniqueItems: true })),
+          next_token: Type.Optional(Type.String()),
+          expand: Type.Optional(Type.Array(Type.Enum(["project", "batch", "delivery"]))),
+          opts: Type.Optional(Type.Array(Option)),
         },
       ),
     },
@@ -2120,14 +3497,14 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          project_id: Type.Optional(Type.String({ minLength: 1 })),
-          project_name: Type.Optional(Type.String({ minLength: 1 })),
-          delivery_id: Type.Optional(Type.String({ minLength: 1 })),
+          project_id: Type.Optional(Type.String()),
+          project_name: Type.Optional(Type.String()),
+          delivery_id: Type.Optional(Type.String()),
           status: Type.Optional(TaskStatus),
-          completed_after: Type.Optional(Type.String({ format: "date-time" })),
-          completed_before: Type.Optional(Type.String({ format: "date-time" })),
+          completed_after: Type.Optional(RequestDateTime),
+          completed_before: Type.Optional(RequestDateTime),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          next_token: Type.Optional(Type.String({ minLength: 1 })),
+          next_token: Type.Optional(Type.String()),
         },
       ),
     },
@@ -2149,12 +3526,109 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          batch_id: Type.Optional(Type.String({ minLength: 1 })),
-          batch_name: Type.Optional(Type.String({ minLength: 1 })),
-          expand: Type.Optional(Type.Array(Type.Enum(["project"]), { uniqueItems: true })),
+          batch_id: Type.Optional(Type.String()),
+          batch_name: Type.Optional(Type.String()),
+          expand: Type.Optional(Type.Array(Type.Enum(["project"]))),
         },
       ),
     },
+    responses: {
+      "200": { "application/json": Batch },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createBatch: {
+    method: "POST",
+    path: "/v2/batch",
+    request: { body: { required: true, content: { "application/json": CreateBatchRequest } } },
+    responses: {
+      "200": { "application/json": Batch },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  finalizeBatch: {
+    method: "POST",
+    path: "/v2/batch/finalize",
+    request: { body: { required: true, content: { "application/json": BatchOperationRequest } } },
+    responses: {
+      "200": { "application/json": Batch },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  pauseBatch: {
+    method: "POST",
+    path: "/v2/batch/pause",
+    request: { body: { required: true, content: { "application/json": BatchOperationRequest } } },
+    responses: {
+      "200": { "application/json": BatchOperationResponse },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  resumeBatch: {
+    method: "POST",
+    path: "/v2/batch/resume",
+    request: { body: { required: true, content: { "application/json": BatchOperationRequest } } },
+    responses: {
+      "200": { "application/json": BatchOperationResponse },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  cancelBatch: {
+    method: "POST",
+    path: "/v2/batch/cancel",
+    request: { body: { required: true, content: { "application/json": BatchOperationRequest } } },
+    responses: {
+      "200": { "application/json": BatchOperationResponse },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  setBatchMetadata: {
+    method: "POST",
+    path: "/v2/batch/metadata",
+    request: { body: { required: true, content: { "application/json": SetBatchMetadataRequest } } },
     responses: {
       "200": { "application/json": Batch },
       "400": { "application/json": ErrorBody },
@@ -2173,16 +3647,16 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          project_id: Type.Optional(Type.String({ minLength: 1 })),
-          project_name: Type.Optional(Type.String({ minLength: 1 })),
+          project_id: Type.Optional(Type.String()),
+          project_name: Type.Optional(Type.String()),
           status: Type.Optional(BatchStatus),
-          created_after: Type.Optional(Type.String({ format: "date-time" })),
-          created_before: Type.Optional(Type.String({ format: "date-time" })),
-          completed_after: Type.Optional(Type.String({ format: "date-time" })),
-          completed_before: Type.Optional(Type.String({ format: "date-time" })),
+          created_after: Type.Optional(RequestDateTime),
+          created_before: Type.Optional(RequestDateTime),
+          completed_after: Type.Optional(RequestDateTime),
+          completed_before: Type.Optional(RequestDateTime),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          next_token: Type.Optional(Type.String({ minLength: 1 })),
-          expand: Type.Optional(Type.Array(Type.Enum(["project"]), { uniqueItems: true })),
+          next_token: Type.Optional(Type.String()),
+          expand: Type.Optional(Type.Array(Type.Enum(["project"]))),
         },
       ),
     },
@@ -2198,15 +3672,181 @@ export const operations = {
       "504": { "application/json": ErrorBody },
     },
   },
+  getAnnotation: {
+    method: "GET",
+    path: "/v2/annotation",
+    request: { query: Type.Object({ annotation_id: Type.String({ examples: ["annotation_4e5f6a7b"] }) }) },
+    responses: {
+      "200": { "application/json": Type.Ref("Annotation") },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  getDatasets: {
+    method: "GET",
+    path: "/v2/datasets",
+    request: {},
+    responses: {
+      "200": { "application/json": GetDatasetsResponse },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  getDatasetDeliveries: {
+    method: "GET",
+    path: "/v2/datasets/deliveries",
+    request: {
+      query: Type.Object(
+        {
+          dataset_id: Type.Optional(Type.String({ examples: ["dataset_abc123"] })),
+          delivered_after: Type.Optional(RequestDateTime),
+          delivered_before: Type.Optional(RequestDateTime),
+          expand: Type.Optional(Type.Array(Type.Enum(["dataset"]))),
+        },
+      ),
+    },
+    responses: {
+      "200": { "application/json": GetDatasetDeliveriesResponse },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  getDatasetDelivery: {
+    method: "GET",
+    path: "/v2/datasets/delivery",
+    request: {
+      query: Type.Object(
+        {
+          delivery_id: Type.Optional(Type.String({ examples: ["dataset_delivery_abc123"] })),
+          expand: Type.Optional(Type.Array(Type.Enum(["dataset", "delivery"]))),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          next_token: Type.Optional(Type.String()),
+        },
+      ),
+    },
+    responses: {
+      "200": { "application/json": GetDatasetDeliveryResponse },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  getDatasetTasks: {
+    method: "GET",
+    path: "/v2/datasets/tasks",
+    request: {
+      query: Type.Object(
+        {
+          dataset_id: Type.Optional(Type.String({ examples: ["dataset_abc123"] })),
+          delivery_id: Type.Optional(Type.String({ examples: ["dataset_delivery_abc123"] })),
+          delivered_after: Type.Optional(RequestDateTime),
+          delivered_before: Type.Optional(RequestDateTime),
+          expand: Type.Optional(Type.Array(Type.Enum(["dataset", "delivery"]))),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          next_token: Type.Optional(Type.String()),
+        },
+      ),
+    },
+    responses: {
+      "200": { "application/json": GetDatasetTasksResponse },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  getDatasetTask: {
+    method: "GET",
+    path: "/v2/datasets/task",
+    request: {
+      query: Type.Object(
+        {
+          task_id: Type.String({ examples: ["task_abc123"] }),
+          expand: Type.Optional(Type.Array(Type.Enum(["dataset", "delivery"]))),
+        },
+      ),
+    },
+    responses: {
+      "200": { "application/json": DatasetTask },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  getDatasetTaskResponseUrl: {
+    method: "GET",
+    path: "/v2/datasets/task/{taskId}/response_url/{attachmentId}",
+    request: {
+      path: Type.Object(
+        {
+          taskId: Type.String({ examples: ["task_9d8c7b6a5f4e"] }),
+          attachmentId: Type.String({ examples: ["attachment_0c1d2e3f"] }),
+        },
+      ),
+    },
+    responses: {
+      "302": {},
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  getSchema: {
+    method: "GET",
+    path: "/v2/schema",
+    request: { query: Type.Object({ schema_id: Type.String({ examples: ["schema_abc123"] }) }) },
+    responses: {
+      "200": { "application/json": GetSchemaResponse },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
   getProject: {
     method: "GET",
     path: "/v2/project",
     request: {
       query: Type.Object(
-        {
-          project_id: Type.Optional(Type.String({ minLength: 1 })),
-          project_name: Type.Optional(Type.String({ minLength: 1 })),
-        },
+        { project_id: Type.Optional(Type.String()), project_name: Type.Optional(Type.String()) },
       ),
     },
     responses: {
@@ -2227,8 +3867,8 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          created_after: Type.Optional(Type.String({ format: "date-time" })),
-          created_before: Type.Optional(Type.String({ format: "date-time" })),
+          created_after: Type.Optional(RequestDateTime),
+          created_before: Type.Optional(RequestDateTime),
         },
       ),
     },
@@ -2260,12 +3900,574 @@ export const operations = {
       "504": { "application/json": ErrorBody },
     },
   },
-  createV1Task: {
+  createV1AnnotationTask: {
     method: "POST",
-    path: "/v1/task/{type}",
+    path: "/v1/task/annotation",
+    request: { body: { required: true, content: { "application/json": V1CreateAnnotationTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1CategorizationTask: {
+    method: "POST",
+    path: "/v1/task/categorization",
+    request: { body: { required: true, content: { "application/json": V1CreateCategorizationTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1ComparisonTask: {
+    method: "POST",
+    path: "/v1/task/comparison",
+    request: { body: { required: true, content: { "application/json": V1CreateComparisonTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1CuboidAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/cuboidannotation",
     request: {
-      path: Type.Object({ type: V1TaskType }),
-      body: { required: true, content: { "application/json": V1CreateTaskRequest } },
+      body: { required: true, content: { "application/json": V1CreateCuboidAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1DataCollectionTask: {
+    method: "POST",
+    path: "/v1/task/datacollection",
+    request: { body: { required: true, content: { "application/json": V1CreateDataCollectionTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1DocumentModelTask: {
+    method: "POST",
+    path: "/v1/task/documentmodel",
+    request: { body: { required: true, content: { "application/json": V1CreateDocumentModelTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1DocumentTranscriptionTask: {
+    method: "POST",
+    path: "/v1/task/documenttranscription",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateDocumentTranscriptionTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1ImageAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/imageannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateImageAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1LaneAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/laneannotation",
+    request: { body: { required: true, content: { "application/json": V1CreateLaneAnnotationTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1LidarAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/lidarannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateLidarAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1LidarLinkingTask: {
+    method: "POST",
+    path: "/v1/task/lidarlinking",
+    request: { body: { required: true, content: { "application/json": V1CreateLidarLinkingTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1LidarSegmentationTask: {
+    method: "POST",
+    path: "/v1/task/lidarsegmentation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateLidarSegmentationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1LidarTopdownTask: {
+    method: "POST",
+    path: "/v1/task/lidartopdown",
+    request: { body: { required: true, content: { "application/json": V1CreateLidarTopdownTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1LineAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/lineannotation",
+    request: { body: { required: true, content: { "application/json": V1CreateLineAnnotationTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1NamedEntityRecognitionTask: {
+    method: "POST",
+    path: "/v1/task/namedentityrecognition",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateNamedEntityRecognitionTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1PointAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/pointannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreatePointAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1PolygonAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/polygonannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreatePolygonAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1SegmentAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/segmentannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateSegmentAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1TranscriptionTask: {
+    method: "POST",
+    path: "/v1/task/transcription",
+    request: { body: { required: true, content: { "application/json": V1CreateTranscriptionTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1TextCollectionTask: {
+    method: "POST",
+    path: "/v1/task/textcollection",
+    request: { body: { required: true, content: { "application/json": V1CreateTextCollectionTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1VideoAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/videoannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateVideoAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1VideoBoxAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/videoboxannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateVideoBoxAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1VideoPlaybackAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/videoplaybackannotation",
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": V1CreateVideoPlaybackAnnotationTaskRequest },
+      },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1VideoCuboidAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/videocuboidannotation",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateVideoCuboidAnnotationTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1SensorFusionTask: {
+    method: "POST",
+    path: "/v1/task/sensorfusion",
+    request: { body: { required: true, content: { "application/json": V1CreateSensorFusionTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1ChatTask: {
+    method: "POST",
+    path: "/v1/task/chat",
+    request: { body: { required: true, content: { "application/json": V1CreateChatTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1ChatExperimentalTask: {
+    method: "POST",
+    path: "/v1/task/chatexperimental",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateChatExperimentalTaskRequest } },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1ChatLiteTask: {
+    method: "POST",
+    path: "/v1/task/chatlite",
+    request: { body: { required: true, content: { "application/json": V1CreateChatLiteTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1MultiChatTask: {
+    method: "POST",
+    path: "/v1/task/multichat",
+    request: { body: { required: true, content: { "application/json": V1CreateMultiChatTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1MultiStageTask: {
+    method: "POST",
+    path: "/v1/task/multistage",
+    request: { body: { required: true, content: { "application/json": V1CreateMultiStageTaskRequest } } },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1Federal2dVideoAnnotationTask: {
+    method: "POST",
+    path: "/v1/task/federal2dvideoannotation",
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": V1CreateFederal2dVideoAnnotationTaskRequest },
+      },
+    },
+    responses: {
+      "200": { "application/json": V1Task },
+      "400": { "application/json": ErrorBody },
+      "401": { "application/json": ErrorBody },
+      "402": { "application/json": ErrorBody },
+      "404": { "application/json": ErrorBody },
+      "409": { "application/json": ErrorBody },
+      "429": { "application/json": ErrorBody },
+      "500": { "application/json": ErrorBody },
+      "503": { "application/json": ErrorBody },
+      "504": { "application/json": ErrorBody },
+    },
+  },
+  createV1AudioTranscriptionTask: {
+    method: "POST",
+    path: "/v1/task/audiotranscription",
+    request: {
+      body: { required: true, content: { "application/json": V1CreateAudioTranscriptionTaskRequest } },
     },
     responses: {
       "200": { "application/json": V1Task },
@@ -2286,12 +4488,12 @@ export const operations = {
     request: {
       query: Type.Object(
         {
-          start_time: Type.Optional(Type.String({ format: "date-time" })),
-          end_time: Type.Optional(Type.String({ format: "date-time" })),
-          completed_after: Type.Optional(Type.String({ format: "date-time" })),
-          completed_before: Type.Optional(Type.String({ format: "date-time" })),
-          updated_after: Type.Optional(Type.String({ format: "date-time" })),
-          updated_before: Type.Optional(Type.String({ format: "date-time" })),
+          start_time: Type.Optional(RequestDateTime),
+          end_time: Type.Optional(RequestDateTime),
+          completed_after: Type.Optional(RequestDateTime),
+          completed_before: Type.Optional(RequestDateTime),
+          updated_after: Type.Optional(RequestDateTime),
+          updated_before: Type.Optional(RequestDateTime),
           status: Type.Optional(V1TaskStatus),
           type: Type.Optional(V1TaskType),
           project: Type.Optional(Type.String({ minLength: 1 })),
@@ -2300,7 +4502,8 @@ export const operations = {
           unique_id: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
           tags: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-          next_token: Type.Optional(Type.String({ minLength: 1 })),
+          next_token: Type.Optional(Type.String()),
+          offset: Type.Optional(Type.Integer({ minimum: 0 })),
           include_attachment_url: Type.Optional(Type.Boolean()),
           limited_response: Type.Optional(Type.Boolean()),
         },

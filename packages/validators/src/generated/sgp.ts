@@ -117,28 +117,47 @@ export const EvaluationTaskType = Type.Enum(
 export type EvaluationTaskType = Static<typeof EvaluationTaskType, typeof context>;
 
 /**
- * A user as embedded by "expanded" views (`assigned_to`, `edited_by`). Only `id` and
- * `email` are always present in the docs' examples; the object is open.
- * Tolerance: `email` has no `format: email`, so placeholder or unusual addresses still
- * validate.
+ * A user as embedded by "expanded" views (`assigned_to`, `edited_by`). Not in scale-gp
+ * 0.1.0a59's `Task` (whose `assigned_to` is a user ID); the SDK's expanded task views and
+ * newer releases' `edited_by` model it as `{id: str, email: str, first_name:
+ * Optional[str] = None, last_name: Optional[str] = None, preferences: Optional[object] =
+ * None}`.
+ * Tolerance: `id` and `email` are required, as in those models; the optional fields may be
+ * `null` (FastAPI's serialization of an unset `Optional` field); `preferences` is any JSON
+ * value (`Optional[object]`); `email` has no `format: email`, so placeholder or unusual
+ * addresses still validate; the object is open.
  */
 export const AssignedUser = Type.Object(
   {
     id: Type.String({ description: "The user's ID." }),
     email: Type.String({ description: "The user's e-mail address." }),
-    first_name: Type.Optional(Type.String({ description: "The user's first name." })),
-    last_name: Type.Optional(Type.String({ description: "The user's last name." })),
+    first_name: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "The user's first name; `null` when unset (`Optional[str] = None` in the SDK's expanded views).",
+        },
+      ),
+    ),
+    last_name: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "The user's last name; `null` when unset (`Optional[str] = None` in the SDK's expanded views).",
+        },
+      ),
+    ),
     preferences: Type.Optional(
-      Type.Record(
-        Type.String(),
-        Type.Unknown(),
-        { description: "The user's UI preferences (free-form, not documented)." },
+      Type.Unknown(
+        {
+          description: "The user's UI preferences (free-form, not documented). Tolerance: any JSON value,\n`null` included, as the SDK's expanded task views type it `Optional[object] = None`\n(newer releases: `Optional[Dict[str, object]]`).\n",
+        },
       ),
     ),
   },
   {
     title: "AssignedUser",
-    description: "A user as embedded by \"expanded\" views (`assigned_to`, `edited_by`). Only `id` and\n`email` are always present in the docs' examples; the object is open.\nTolerance: `email` has no `format: email`, so placeholder or unusual addresses still\nvalidate.\n",
+    description: "A user as embedded by \"expanded\" views (`assigned_to`, `edited_by`). Not in scale-gp\n0.1.0a59's `Task` (whose `assigned_to` is a user ID); the SDK's expanded task views and\nnewer releases' `edited_by` model it as `{id: str, email: str, first_name:\nOptional[str] = None, last_name: Optional[str] = None, preferences: Optional[object] =\nNone}`.\nTolerance: `id` and `email` are required, as in those models; the optional fields may be\n`null` (FastAPI's serialization of an unset `Optional` field); `preferences` is any JSON\nvalue (`Optional[object]`); `email` has no `format: email`, so placeholder or unusual\naddresses still validate; the object is open.\n",
   },
 );
 export type AssignedUser = Static<typeof AssignedUser, typeof context>;
@@ -162,9 +181,20 @@ export type EvaluationTaskStatus = Static<typeof EvaluationTaskStatus, typeof co
 /**
  * The fields a test-case result has whatever its data schema. `GenerationTestCaseResult`
  * and `FlexibleTestCaseResult` add `test_case_evaluation_data_schema` and
- * `test_case_evaluation_data`. The object is open: SGP has added fields over time (the
- * `*_identity_type`, `edited_*`, `updated_at` and `invalidated_at` fields appear only in
- * newer docs examples).
+ * `test_case_evaluation_data`.
+ * Tolerance (checked field by field against scale-gp 0.1.0a59
+ * `GenerationTestCaseResultResponse` / `FlexibleTestCaseResultResponse`, which share these
+ * fields):
+ * - the ten fields both models require are required here too;
+ * - every field they type `Optional[...] = None` (`result`, `audit_status`,
+ *   `audit_required`, `audit_comment`, `completed_at`, `time_spent_labeling_s`,
+ *   `application_test_case_output_id`, `annotated_by_user_id`, `archived_at`) may be absent
+ *   or `null`, since SGP (FastAPI) serializes an unset optional field as `null`;
+ * - the fields that only newer docs examples and newer scale-gp releases show
+ *   (`updated_at`, `invalidated_at`, `edited_by_user_id`, `edited_by`, the
+ *   `*_identity_type` fields) are optional; those newer releases type as `Optional` may be
+ *   `null` as well;
+ * - the object is open: SGP has added fields over time.
  */
 export const TestCaseResultBase = Type.Object(
   {
@@ -186,214 +216,443 @@ export const TestCaseResultBase = Type.Object(
       { description: "Whether the annotation of this result is pending, completed or failed." },
     ),
     result: Type.Optional(
-      Type.Record(
-        Type.String(),
-        Type.Unknown(),
+      Type.Union(
+        [Type.Record(Type.String(), Type.Unknown()), Type.Null()],
         {
-          description: "The annotation answers, keyed by question (inferred; free-form in SGP's schema, `{}`\nuntil the result is annotated).\n",
+          description: "The annotation answers, keyed by question ID (`{}` until the result is annotated).\nTolerance: scale-gp 0.1.0a59 types it `Optional[Dict[str, Union[str, bool, float,\nList[Union[str, float, bool]]]]] = None`, so `null` is accepted; the values are not\nconstrained here (looser than the SDK), since expanded views may carry richer answers.\n",
         },
       ),
     ),
     audit_status: Type.Optional(
-      Type.Enum(["UNAUDITED", "FIXED", "APPROVED"], { description: "The audit outcome." }),
+      Type.Union(
+        [Type.Enum(["UNAUDITED", "FIXED", "APPROVED"]), Type.Null()],
+        {
+          description: "The audit outcome; `null` (or absent) when unset.\nTolerance: scale-gp 0.1.0a59 types it `Optional[Literal[\"UNAUDITED\", \"FIXED\",\n\"APPROVED\"]] = None`: the same three values, or `null`.\n",
+        },
+      ),
     ),
-    audit_required: Type.Optional(Type.Boolean({ description: "Whether the annotation has to be audited." })),
-    audit_comment: Type.Optional(Type.String({ description: "The auditor's comment." })),
+    audit_required: Type.Optional(
+      Type.Union(
+        [Type.Boolean(), Type.Null()],
+        {
+          description: "Whether the annotation has to be audited; `null` when unset.\nTolerance: scale-gp 0.1.0a59 types it `Optional[bool] = None`.\n",
+        },
+      ),
+    ),
+    audit_comment: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "The auditor's comment; `null` when there is none.\nTolerance: scale-gp 0.1.0a59 types it `Optional[str] = None`.\n",
+        },
+      ),
+    ),
     completed_at: Type.Optional(
-      Type.String({ format: "date-time", description: "When the annotation was completed." }),
+      Type.Union(
+        [Type.String({ format: "date-time" }), Type.Null()],
+        {
+          description: "When the annotation was completed; `null` until then.\nTolerance: scale-gp 0.1.0a59 types it `Optional[datetime] = None`; a string must still\nbe a date-time.\n",
+        },
+      ),
     ),
-    time_spent_labeling_s: Type.Optional(Type.Integer({ description: "Time spent annotating, in seconds." })),
+    time_spent_labeling_s: Type.Optional(
+      Type.Union(
+        [Type.Integer(), Type.Null()],
+        {
+          description: "Time spent annotating, in seconds; `null` until annotated.\nTolerance: scale-gp 0.1.0a59 types it `Optional[int] = None`.\n",
+        },
+      ),
+    ),
     application_test_case_output_id: Type.Optional(
-      Type.String({ description: "The ID of the application's output for this test case." }),
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "The ID of the application's output for this test case; `null` when unset.\nTolerance: scale-gp 0.1.0a59 types it `Optional[str] = None`.\n",
+        },
+      ),
     ),
-    annotated_by_user_id: Type.Optional(Type.String({ description: "The ID of the user who annotated the result." })),
+    annotated_by_user_id: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "The ID of the user who annotated the result; `null` until annotated.\nTolerance: scale-gp 0.1.0a59 types it `Optional[str] = None`.\n",
+        },
+      ),
+    ),
     archived_at: Type.Optional(
-      Type.String({ format: "date-time", description: "When the result was archived." }),
+      Type.Union(
+        [Type.String({ format: "date-time" }), Type.Null()],
+        {
+          description: "When the result was archived; `null` when it is not.\nTolerance: scale-gp 0.1.0a59 types it `Optional[datetime] = None`; a string must still\nbe a date-time.\n",
+        },
+      ),
     ),
     updated_at: Type.Optional(
       Type.String(
         {
           format: "date-time",
-          description: "When the result was last updated (newer docs examples).",
+          description: "When the result was last updated (newer docs examples). Not in scale-gp 0.1.0a59;\nnewer releases type it `datetime` (required, not `Optional`), so it is optional here\n(older services omit it) but not nullable.\n",
         },
       ),
     ),
     invalidated_at: Type.Optional(
-      Type.String(
+      Type.Union(
+        [Type.String({ format: "date-time" }), Type.Null()],
         {
-          format: "date-time",
-          description: "When the result was invalidated (newer docs examples).",
+          description: "When the result was overwritten or deleted (newer docs examples); `null` when it was\nnot. Not in scale-gp 0.1.0a59; newer releases type it `Optional[datetime] = None`.\n",
         },
       ),
     ),
     edited_by_user_id: Type.Optional(
-      Type.String(
-        { description: "The ID of the user who last edited the result (newer docs examples)." },
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "The ID of the user who last edited the result (newer docs examples); `null` when\nunset. Not in scale-gp 0.1.0a59; newer releases type it `Optional[str] = None`.\n",
+        },
       ),
     ),
     created_by_identity_type: Type.Optional(
       Type.String(
         {
-          description: "The kind of identity that created the result, for example `user` (newer docs examples; value set undocumented).",
-          examples: ["user"],
+          description: "The kind of identity that created the result, for example `user` (newer docs\nexamples). Not in scale-gp 0.1.0a59; newer releases type it `Literal[\"user\",\n\"service_account\"]` (required, not `Optional`). Tolerance: an open string (the value\nset may grow), optional (older services omit it), not nullable.\n",
+          examples: ["user", "service_account"],
         },
       ),
     ),
     annotated_by_identity_type: Type.Optional(
-      Type.String(
+      Type.Union(
+        [Type.String(), Type.Null()],
         {
-          description: "The kind of identity that annotated the result, for example `user` (newer docs examples; value set undocumented).",
-          examples: ["user"],
+          description: "The kind of identity that annotated the result, for example `user` (newer docs\nexamples); `null` until annotated. Not in scale-gp 0.1.0a59; newer releases type it\n`Optional[Literal[\"user\", \"service_account\"]] = None`. Tolerance: an open string.\n",
+          examples: ["user", "service_account"],
         },
       ),
     ),
     edited_by_identity_type: Type.Optional(
-      Type.String(
+      Type.Union(
+        [Type.String(), Type.Null()],
         {
-          description: "The kind of identity that last edited the result, for example `user` (newer docs examples; value set undocumented).",
-          examples: ["user"],
+          description: "The kind of identity that last edited the result, for example `user` (newer docs\nexamples); `null` when unset. Not in scale-gp 0.1.0a59; newer releases type it\n`Optional[Literal[\"user\", \"service_account\"]] = None`. Tolerance: an open string.\n",
+          examples: ["user", "service_account"],
         },
       ),
     ),
-    edited_by: Type.Optional(AssignedUser),
+    edited_by: Type.Optional(
+      Type.Union(
+        [AssignedUser, Type.Null()],
+        {
+          description: "The user who last edited the result, expanded (newer docs examples); `null` when\nunset. Not in scale-gp 0.1.0a59; newer releases type it `Optional[...EditedBy] =\nNone`.\n",
+        },
+      ),
+    ),
   },
   {
     title: "TestCaseResultBase",
-    description: "The fields a test-case result has whatever its data schema. `GenerationTestCaseResult`\nand `FlexibleTestCaseResult` add `test_case_evaluation_data_schema` and\n`test_case_evaluation_data`. The object is open: SGP has added fields over time (the\n`*_identity_type`, `edited_*`, `updated_at` and `invalidated_at` fields appear only in\nnewer docs examples).\n",
+    description: "The fields a test-case result has whatever its data schema. `GenerationTestCaseResult`\nand `FlexibleTestCaseResult` add `test_case_evaluation_data_schema` and\n`test_case_evaluation_data`.\nTolerance (checked field by field against scale-gp 0.1.0a59\n`GenerationTestCaseResultResponse` / `FlexibleTestCaseResultResponse`, which share these\nfields):\n- the ten fields both models require are required here too;\n- every field they type `Optional[...] = None` (`result`, `audit_status`,\n  `audit_required`, `audit_comment`, `completed_at`, `time_spent_labeling_s`,\n  `application_test_case_output_id`, `annotated_by_user_id`, `archived_at`) may be absent\n  or `null`, since SGP (FastAPI) serializes an unset optional field as `null`;\n- the fields that only newer docs examples and newer scale-gp releases show\n  (`updated_at`, `invalidated_at`, `edited_by_user_id`, `edited_by`, the\n  `*_identity_type` fields) are optional; those newer releases type as `Optional` may be\n  `null` as well;\n- the object is open: SGP has added fields over time.\n",
   },
 );
 export type TestCaseResultBase = Static<typeof TestCaseResultBase, typeof context>;
 
 /**
- * Extra information made of the chunks (for example retrieved passages) behind a generation.
+ * One chunk of text behind a generation, with optional free-form metadata (scale-gp
+ * 0.1.0a59 `Chunk`, the items of `ChunkExtraInfoSchema.chunks`).
+ * Tolerance: `text` is required, as in the SDK; `metadata` is `Optional[object] = None`
+ * there, i.e. any JSON value, `null` included, so it is not constrained here (it used to be
+ * object-only). The object is open.
  */
-export const ChunksExtraInfo = Type.Object(
+export const Chunk = Type.Object(
   {
-    schema_type: Type.Literal("CHUNKS", { description: "Marks this variant." }),
-    chunks: Type.Array(
-      Type.Object(
+    text: Type.String({ description: "The chunk's text." }),
+    metadata: Type.Optional(
+      Type.Unknown(
         {
-          text: Type.String({ description: "The chunk's text." }),
-          metadata: Type.Optional(
-            Type.Record(
-              Type.String(),
-              Type.Unknown(),
-              { description: "Free-form metadata about the chunk (for example its source)." },
-            ),
-          ),
+          description: "Free-form metadata about the chunk (for example its source); any JSON value, `null` included.",
         },
-        { description: "One chunk of text with optional free-form metadata." },
       ),
-      { description: "The chunks, in order." },
     ),
   },
   {
+    title: "Chunk",
+    description: "One chunk of text behind a generation, with optional free-form metadata (scale-gp\n0.1.0a59 `Chunk`, the items of `ChunkExtraInfoSchema.chunks`).\nTolerance: `text` is required, as in the SDK; `metadata` is `Optional[object] = None`\nthere, i.e. any JSON value, `null` included, so it is not constrained here (it used to be\nobject-only). The object is open.\n",
+  },
+);
+export type Chunk = Static<typeof Chunk, typeof context>;
+
+/**
+ * Extra information made of the chunks (for example retrieved passages) behind a
+ * generation (scale-gp 0.1.0a59 `ChunkExtraInfoSchema`).
+ * Tolerance: `chunks` is required, as in the SDK; `schema_type` is
+ * `Optional[Literal["CHUNKS"]] = None` there, so it may be absent or `null` (when it is a
+ * string it must be `CHUNKS`). Each chunk is a `Chunk` (the SDK's `Chunk` model: `metadata`
+ * is any JSON value, not only an object). The object is open.
+ */
+export const ChunksExtraInfo = Type.Object(
+  {
+    schema_type: Type.Optional(
+      Type.Union(
+        [Type.Literal("CHUNKS"), Type.Null()],
+        { description: "Marks this variant; `null` (or absent) when the service leaves it unset." },
+      ),
+    ),
+    chunks: Type.Array(Chunk, { description: "The chunks, in order." }),
+  },
+  {
     title: "ChunksExtraInfo",
-    description: "Extra information made of the chunks (for example retrieved passages) behind a generation.",
+    description: "Extra information made of the chunks (for example retrieved passages) behind a\ngeneration (scale-gp 0.1.0a59 `ChunkExtraInfoSchema`).\nTolerance: `chunks` is required, as in the SDK; `schema_type` is\n`Optional[Literal[\"CHUNKS\"]] = None` there, so it may be absent or `null` (when it is a\nstring it must be `CHUNKS`). Each chunk is a `Chunk` (the SDK's `Chunk` model: `metadata`\nis any JSON value, not only an object). The object is open.\n",
   },
 );
 export type ChunksExtraInfo = Static<typeof ChunksExtraInfo, typeof context>;
 
 /**
- * Extra information given as one free-text string.
+ * Extra information given as one free-text string (scale-gp 0.1.0a59
+ * `StringExtraInfoSchema`).
+ * Tolerance: `info` is required, as in the SDK; `schema_type` is
+ * `Optional[Literal["STRING"]] = None` there, so it may be absent or `null` (when it is a
+ * string it must be `STRING`). The object is open.
  */
 export const StringExtraInfo = Type.Object(
   {
-    schema_type: Type.Literal("STRING", { description: "Marks this variant." }),
+    schema_type: Type.Optional(
+      Type.Union(
+        [Type.Literal("STRING"), Type.Null()],
+        { description: "Marks this variant; `null` (or absent) when the service leaves it unset." },
+      ),
+    ),
     info: Type.String({ description: "The extra information." }),
   },
-  { title: "StringExtraInfo", description: "Extra information given as one free-text string." },
+  {
+    title: "StringExtraInfo",
+    description: "Extra information given as one free-text string (scale-gp 0.1.0a59\n`StringExtraInfoSchema`).\nTolerance: `info` is required, as in the SDK; `schema_type` is\n`Optional[Literal[\"STRING\"]] = None` there, so it may be absent or `null` (when it is a\nstring it must be `STRING`). The object is open.\n",
+  },
 );
 export type StringExtraInfo = Static<typeof StringExtraInfo, typeof context>;
 
 /**
- * Extra information about a generation, chosen by `schema_type`: the retrieved chunks
- * (`CHUNKS`) or a free-text note (`STRING`).
+ * Extra information about a generation, named by `schema_type`: the retrieved chunks
+ * (`CHUNKS`) or a free-text note (`STRING`) (scale-gp 0.1.0a59 `GenerationExtraInfo`, the
+ * union of `ChunkExtraInfoSchema` and `StringExtraInfoSchema`).
+ * Tolerance: scale-gp 0.1.0a59 types `schema_type` as `Optional[Literal[...]] = None` in
+ * both variants, so it may be absent or `null`. That is why this is an `anyOf` without an
+ * OpenAPI `discriminator` (whose property must be present): a tagged value matches only its
+ * own variant (the tags are `const`), and an untagged one is told apart by its required
+ * field (`chunks` or `info`).
  */
 export const GenerationExtraInfo = Type.Union(
   [ChunksExtraInfo, StringExtraInfo],
   {
     title: "GenerationExtraInfo",
-    description: "Extra information about a generation, chosen by `schema_type`: the retrieved chunks\n(`CHUNKS`) or a free-text note (`STRING`).\n",
+    description: "Extra information about a generation, named by `schema_type`: the retrieved chunks\n(`CHUNKS`) or a free-text note (`STRING`) (scale-gp 0.1.0a59 `GenerationExtraInfo`, the\nunion of `ChunkExtraInfoSchema` and `StringExtraInfoSchema`).\nTolerance: scale-gp 0.1.0a59 types `schema_type` as `Optional[Literal[...]] = None` in\nboth variants, so it may be absent or `null`. That is why this is an `anyOf` without an\nOpenAPI `discriminator` (whose property must be present): a tagged value matches only its\nown variant (the tags are `const`), and an untagged one is told apart by its required\nfield (`chunks` or `info`).\n",
   },
 );
 export type GenerationExtraInfo = Static<typeof GenerationExtraInfo, typeof context>;
 
 /**
- * The data of a `GENERATION` test-case result: the application's text output and, optionally,
- * extra information such as the chunks it retrieved. The object is open.
+ * The data of a `GENERATION` test-case result (scale-gp 0.1.0a59 `ResultSchemaGeneration`):
+ * the application's text output and, optionally, extra information such as the chunks it
+ * retrieved.
+ * Tolerance: `generation_output` is required, as in the SDK; `generation_extra_info` is
+ * `Optional[GenerationExtraInfo] = None` there, so it may be absent or `null`. The object
+ * is open.
  */
 export const GenerationTestCaseData = Type.Object(
   {
     generation_output: Type.String({ description: "The application's output." }),
-    generation_extra_info: Type.Optional(GenerationExtraInfo),
+    generation_extra_info: Type.Optional(
+      Type.Union(
+        [GenerationExtraInfo, Type.Null()],
+        {
+          description: "Extra information about the generation; `null` (or absent) when there is none.",
+        },
+      ),
+    ),
   },
   {
     title: "GenerationTestCaseData",
-    description: "The data of a `GENERATION` test-case result: the application's text output and, optionally,\nextra information such as the chunks it retrieved. The object is open.\n",
+    description: "The data of a `GENERATION` test-case result (scale-gp 0.1.0a59 `ResultSchemaGeneration`):\nthe application's text output and, optionally, extra information such as the chunks it\nretrieved.\nTolerance: `generation_output` is required, as in the SDK; `generation_extra_info` is\n`Optional[GenerationExtraInfo] = None` there, so it may be absent or `null`. The object\nis open.\n",
   },
 );
 export type GenerationTestCaseData = Static<typeof GenerationTestCaseData, typeof context>;
 
 /**
- * A test-case result whose data follows the `GENERATION` schema.
+ * A test-case result whose data follows the `GENERATION` schema (scale-gp 0.1.0a59
+ * `GenerationTestCaseResultResponse`).
+ * Tolerance: `test_case_evaluation_data_schema` is optional and may be `null`, as scale-gp
+ * 0.1.0a59 types it `Optional[Literal["GENERATION"]] = None`; when present as a string it
+ * must be `GENERATION`. `test_case_evaluation_data` is required, as in the SDK.
  */
 export const GenerationTestCaseResult = Type.Intersect(
   [
     TestCaseResultBase,
     Type.Object(
       {
-        test_case_evaluation_data_schema: Type.Literal("GENERATION", { description: "The schema of `test_case_evaluation_data`." }),
+        test_case_evaluation_data_schema: Type.Optional(
+          Type.Union(
+            [Type.Literal("GENERATION"), Type.Null()],
+            {
+              description: "The schema of `test_case_evaluation_data`; `null` (or absent) when the service leaves it unset.",
+            },
+          ),
+        ),
         test_case_evaluation_data: GenerationTestCaseData,
       },
     ),
   ],
   {
     title: "GenerationTestCaseResult",
-    description: "A test-case result whose data follows the `GENERATION` schema.",
+    description: "A test-case result whose data follows the `GENERATION` schema (scale-gp 0.1.0a59\n`GenerationTestCaseResultResponse`).\nTolerance: `test_case_evaluation_data_schema` is optional and may be `null`, as scale-gp\n0.1.0a59 types it `Optional[Literal[\"GENERATION\"]] = None`; when present as a string it\nmust be `GENERATION`. `test_case_evaluation_data` is required, as in the SDK.\n",
   },
 );
 export type GenerationTestCaseResult = Static<typeof GenerationTestCaseResult, typeof context>;
 
 /**
- * One chunk of text with optional free-form metadata, in a `FLEXIBLE` output.
+ * One chunk of text with optional free-form metadata, in a `FLEXIBLE` output (scale-gp
+ * 0.1.0a59 `FlexibleChunk`).
+ * Tolerance: `text` is required, as in the SDK; `metadata` is `Optional[object] = None`
+ * there, i.e. any JSON value, `null` included, so it is not constrained here (it used to be
+ * object-only). The object is open.
  */
 export const FlexibleChunk = Type.Object(
   {
     text: Type.String({ description: "The chunk's text." }),
     metadata: Type.Optional(
-      Type.Record(
-        Type.String(),
-        Type.Unknown(),
-        { description: "Free-form metadata about the chunk (for example its source)." },
+      Type.Unknown(
+        {
+          description: "Free-form metadata about the chunk (for example its source); any JSON value, `null` included.",
+        },
       ),
     ),
   },
   {
     title: "FlexibleChunk",
-    description: "One chunk of text with optional free-form metadata, in a `FLEXIBLE` output.",
+    description: "One chunk of text with optional free-form metadata, in a `FLEXIBLE` output (scale-gp\n0.1.0a59 `FlexibleChunk`).\nTolerance: `text` is required, as in the SDK; `metadata` is `Optional[object] = None`\nthere, i.e. any JSON value, `null` included, so it is not constrained here (it used to be\nobject-only). The object is open.\n",
   },
 );
 export type FlexibleChunk = Static<typeof FlexibleChunk, typeof context>;
 
 /**
- * One chat message in a `FLEXIBLE` output. `role` is a plain string (typically `user`,
- * `assistant` or `system`; the value set is not documented).
+ * One content part of a user message (scale-gp 0.1.0a59 `UserMessage` content parts,
+ * told apart by `type`): a text part `{type?: "text", text}`, an image URL part
+ * `{type?: "image_url", image_url: {url, detail?}}`, or an inline image part
+ * `{type?: "image_data", image_data: {data, media_type, detail?, type?}}`.
+ * Tolerance: the SDK marks `type` optional (`Optional[Literal[...]] = None`) in every part,
+ * so a part cannot always be told apart by its tag; this schema therefore requires nothing,
+ * documents the fields of the three parts, and lets any object through (the object is
+ * open).
+ */
+export const FlexibleMessageContentPart = Type.Object(
+  {
+    type: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "The kind of part (`text`, `image_url` or `image_data`); `null` (or absent) when unset.",
+          examples: ["text", "image_url", "image_data"],
+        },
+      ),
+    ),
+    text: Type.Optional(Type.String({ description: "The text of a text part." })),
+    image_url: Type.Optional(
+      Type.Object(
+        {
+          url: Type.Optional(Type.String({ description: "The URL of the image." })),
+          detail: Type.Optional(
+            Type.Union(
+              [Type.String(), Type.Null()],
+              {
+                description: "OpenAI's image detail setting (`low`, `high` or `auto`); `null` when unset.",
+              },
+            ),
+          ),
+        },
+        {
+          description: "An image URL part: `url` (required in the SDK) and `detail` (`low`, `high` or `auto`, OpenAI only).",
+        },
+      ),
+    ),
+    image_data: Type.Optional(
+      Type.Object(
+        {
+          data: Type.Optional(Type.String({ description: "The base64-encoded image data." })),
+          media_type: Type.Optional(
+            Type.String(
+              { description: "The media type of the image data, for example `image/png`." },
+            ),
+          ),
+          detail: Type.Optional(
+            Type.Union(
+              [Type.String(), Type.Null()],
+              {
+                description: "OpenAI's image detail setting (`low`, `high` or `auto`); `null` when unset.",
+              },
+            ),
+          ),
+          type: Type.Optional(
+            Type.Union(
+              [Type.String(), Type.Null()],
+              {
+                description: "The encoding of `data` (only `base64` is supported); `null` when unset.",
+              },
+            ),
+          ),
+        },
+        {
+          description: "An inline image part: base64 `data` and its `media_type` (both required in the SDK), `detail`, and `type` (`base64`).",
+        },
+      ),
+    ),
+  },
+  {
+    title: "FlexibleMessageContentPart",
+    description: "One content part of a user message (scale-gp 0.1.0a59 `UserMessage` content parts,\ntold apart by `type`): a text part `{type?: \"text\", text}`, an image URL part\n`{type?: \"image_url\", image_url: {url, detail?}}`, or an inline image part\n`{type?: \"image_data\", image_data: {data, media_type, detail?, type?}}`.\nTolerance: the SDK marks `type` optional (`Optional[Literal[...]] = None`) in every part,\nso a part cannot always be told apart by its tag; this schema therefore requires nothing,\ndocuments the fields of the three parts, and lets any object through (the object is\nopen).\n",
+  },
+);
+export type FlexibleMessageContentPart = Static<typeof FlexibleMessageContentPart, typeof context>;
+
+/**
+ * One chat message in a `FLEXIBLE` output (scale-gp 0.1.0a59 `FlexibleMessage`, the union
+ * of `UserMessage`, `AssistantMessage` and `SystemMessage`, told apart by `role`).
+ * Tolerance: one open object covers the three SDK models and is looser than each of them.
+ * `content` is required, as in all three; it is a string, or (as `UserMessage.content`
+ * allows) a list of content parts. `role` is `Optional[Literal["user" | "assistant" |
+ * "system"]] = None` in the SDK, so it may be absent or `null`; when it is a string, any
+ * value is accepted (typically `user`, `assistant` or `system`; other roles, such as
+ * tools, may appear).
  */
 export const FlexibleMessage = Type.Object(
   {
-    role: Type.String({ description: "Who sent the message.", examples: ["user", "assistant", "system"] }),
-    content: Type.String({ description: "The message text." }),
+    role: Type.Optional(
+      Type.Union(
+        [Type.String(), Type.Null()],
+        {
+          description: "Who sent the message; `null` (or absent) when unset.",
+          examples: ["user", "assistant", "system"],
+        },
+      ),
+    ),
+    content: Type.Union(
+      [
+        Type.String({ description: "The message text." }),
+        Type.Array(
+          FlexibleMessageContentPart,
+          { description: "The message as content parts, in order." },
+        ),
+      ],
+      {
+        description: "The message: its text, or a list of content parts (text, an image URL or inline\nimage data), as scale-gp 0.1.0a59 `UserMessage.content: Union[str,\nList[UserMessageContentPart]]` allows.\n",
+      },
+    ),
   },
   {
     title: "FlexibleMessage",
-    description: "One chat message in a `FLEXIBLE` output. `role` is a plain string (typically `user`,\n`assistant` or `system`; the value set is not documented).\n",
+    description: "One chat message in a `FLEXIBLE` output (scale-gp 0.1.0a59 `FlexibleMessage`, the union\nof `UserMessage`, `AssistantMessage` and `SystemMessage`, told apart by `role`).\nTolerance: one open object covers the three SDK models and is looser than each of them.\n`content` is required, as in all three; it is a string, or (as `UserMessage.content`\nallows) a list of content parts. `role` is `Optional[Literal[\"user\" | \"assistant\" |\n\"system\"]] = None` in the SDK, so it may be absent or `null`; when it is a string, any\nvalue is accepted (typically `user`, `assistant` or `system`; other roles, such as\ntools, may appear).\n",
   },
 );
 export type FlexibleMessage = Static<typeof FlexibleMessage, typeof context>;
 
 /**
- * An image referenced by URI.
+ * An image referenced by URI (scale-gp 0.1.0a59
+ * `GenerationOutputAdditionalObjectGenerationOutputAdditionalObjectItemExternalFile`).
+ * Both fields are required, as in the SDK; the object is open.
  */
 export const FlexibleImageUri = Type.Object(
   {
@@ -404,12 +663,17 @@ export const FlexibleImageUri = Type.Object(
       },
     ),
   },
-  { title: "FlexibleImageUri", description: "An image referenced by URI." },
+  {
+    title: "FlexibleImageUri",
+    description: "An image referenced by URI (scale-gp 0.1.0a59\n`GenerationOutputAdditionalObjectGenerationOutputAdditionalObjectItemExternalFile`).\nBoth fields are required, as in the SDK; the object is open.\n",
+  },
 );
 export type FlexibleImageUri = Static<typeof FlexibleImageUri, typeof context>;
 
 /**
- * An image referenced by the ID of a file uploaded to SGP.
+ * An image referenced by the ID of a file uploaded to SGP (scale-gp 0.1.0a59
+ * `GenerationOutputAdditionalObjectGenerationOutputAdditionalObjectItemInternalFile`).
+ * Both fields are required, as in the SDK; the object is open.
  */
 export const FlexibleImageFileId = Type.Object(
   {
@@ -418,7 +682,7 @@ export const FlexibleImageFileId = Type.Object(
   },
   {
     title: "FlexibleImageFileId",
-    description: "An image referenced by the ID of a file uploaded to SGP.",
+    description: "An image referenced by the ID of a file uploaded to SGP (scale-gp 0.1.0a59\n`GenerationOutputAdditionalObjectGenerationOutputAdditionalObjectItemInternalFile`).\nBoth fields are required, as in the SDK; the object is open.\n",
   },
 );
 export type FlexibleImageFileId = Static<typeof FlexibleImageFileId, typeof context>;
@@ -437,36 +701,57 @@ export const FlexibleFileReference = Type.Union(
 export type FlexibleFileReference = Static<typeof FlexibleFileReference, typeof context>;
 
 /**
- * One named value of a `FLEXIBLE` output: a string, a number, a list of chunks, a list of
- * chat messages, a list of other objects, an image file reference, or any other object.
+ * One named value of a `FLEXIBLE` output: a string, a number, a boolean, `null`, a list of
+ * chunks, a list of chat messages, a list of any other values (plain values or objects), an
+ * image file reference, or any other object.
+ * Tolerance: scale-gp 0.1.0a59 types these values (`ResultSchemaFlexible.generation_output`'s
+ * map values) as `Union[str, float, List[FlexibleChunk], List[FlexibleMessage],
+ * List[object], ...ExternalFile, ...InternalFile, object]`, and Python's `object` admits any
+ * JSON value, so booleans, `null` and lists of plain values (for example `["a", 1, true]`)
+ * are accepted here too, and the last branch, like the SDK's `object`, accepts any JSON
+ * value; the specific branches are kept to document the known shapes (generated types
+ * therefore read a `FlexibleValue` as `unknown`).
  * This is `anyOf`, not `oneOf`, because the branches overlap and a value may match several:
- * every list of chunks or messages is also a list of objects, and every file reference is
+ * every list of chunks or messages is also a list of values, and every file reference is
  * also an object. With `oneOf` those values would fail validation.
  */
 export const FlexibleValue = Type.Union(
   [
     Type.String(),
     Type.Number(),
+    Type.Boolean(),
+    Type.Null({ description: "An unset value (`null`)." }),
     Type.Array(FlexibleChunk, { description: "A list of chunks." }),
     Type.Array(FlexibleMessage, { description: "A list of chat messages." }),
     Type.Array(
-      Type.Record(Type.String(), Type.Unknown()),
-      { description: "A list of other objects." },
+      Type.Unknown(),
+      {
+        description: "A list of any other values (plain values, objects, or a mix; `List[object]` in the SDK).",
+      },
     ),
     FlexibleFileReference,
     Type.Record(Type.String(), Type.Unknown(), { description: "Any other object." }),
+    Type.Unknown(
+      {
+        description: "Any other JSON value: the SDK's `object` member, which admits every value. It makes the\nunion accept everything the SDK accepts, whatever the branches above leave out.\n",
+      },
+    ),
   ],
   {
     title: "FlexibleValue",
-    description: "One named value of a `FLEXIBLE` output: a string, a number, a list of chunks, a list of\nchat messages, a list of other objects, an image file reference, or any other object.\nThis is `anyOf`, not `oneOf`, because the branches overlap and a value may match several:\nevery list of chunks or messages is also a list of objects, and every file reference is\nalso an object. With `oneOf` those values would fail validation.\n",
+    description: "One named value of a `FLEXIBLE` output: a string, a number, a boolean, `null`, a list of\nchunks, a list of chat messages, a list of any other values (plain values or objects), an\nimage file reference, or any other object.\nTolerance: scale-gp 0.1.0a59 types these values (`ResultSchemaFlexible.generation_output`'s\nmap values) as `Union[str, float, List[FlexibleChunk], List[FlexibleMessage],\nList[object], ...ExternalFile, ...InternalFile, object]`, and Python's `object` admits any\nJSON value, so booleans, `null` and lists of plain values (for example `[\"a\", 1, true]`)\nare accepted here too, and the last branch, like the SDK's `object`, accepts any JSON\nvalue; the specific branches are kept to document the known shapes (generated types\ntherefore read a `FlexibleValue` as `unknown`).\nThis is `anyOf`, not `oneOf`, because the branches overlap and a value may match several:\nevery list of chunks or messages is also a list of values, and every file reference is\nalso an object. With `oneOf` those values would fail validation.\n",
   },
 );
 export type FlexibleValue = Static<typeof FlexibleValue, typeof context>;
 
 /**
- * The data of a `FLEXIBLE` test-case result: `generation_output` is either one string or a
- * map of named values (`FlexibleValue`), for example a final answer, a latency and the
- * conversation that produced it. The object is open.
+ * The data of a `FLEXIBLE` test-case result (scale-gp 0.1.0a59 `ResultSchemaFlexible`):
+ * `generation_output` is either one string or a map of named values (`FlexibleValue`), for
+ * example a final answer, a latency and the conversation that produced it; optionally with
+ * `generation_extra_info`, as in a `GENERATION` result.
+ * Tolerance: `generation_output` is required, as in the SDK; `generation_extra_info` (added
+ * from the SDK model, where it is `Optional[GenerationExtraInfo] = None`) may be absent or
+ * `null`. The object is open.
  */
 export const FlexibleTestCaseData = Type.Object(
   {
@@ -474,30 +759,49 @@ export const FlexibleTestCaseData = Type.Object(
       [Type.String(), Type.Record(Type.String(), FlexibleValue)],
       { description: "The application's output, as a string or as a map of named values." },
     ),
+    generation_extra_info: Type.Optional(
+      Type.Union(
+        [GenerationExtraInfo, Type.Null()],
+        {
+          description: "Extra information about the generation (retrieved chunks or a note); `null` (or\nabsent) when there is none. From scale-gp 0.1.0a59 `ResultSchemaFlexible`.\n",
+        },
+      ),
+    ),
   },
   {
     title: "FlexibleTestCaseData",
-    description: "The data of a `FLEXIBLE` test-case result: `generation_output` is either one string or a\nmap of named values (`FlexibleValue`), for example a final answer, a latency and the\nconversation that produced it. The object is open.\n",
+    description: "The data of a `FLEXIBLE` test-case result (scale-gp 0.1.0a59 `ResultSchemaFlexible`):\n`generation_output` is either one string or a map of named values (`FlexibleValue`), for\nexample a final answer, a latency and the conversation that produced it; optionally with\n`generation_extra_info`, as in a `GENERATION` result.\nTolerance: `generation_output` is required, as in the SDK; `generation_extra_info` (added\nfrom the SDK model, where it is `Optional[GenerationExtraInfo] = None`) may be absent or\n`null`. The object is open.\n",
   },
 );
 export type FlexibleTestCaseData = Static<typeof FlexibleTestCaseData, typeof context>;
 
 /**
- * A test-case result whose data follows the `FLEXIBLE` schema.
+ * A test-case result whose data follows the `FLEXIBLE` schema (scale-gp 0.1.0a59
+ * `FlexibleTestCaseResultResponse`).
+ * Tolerance: `test_case_evaluation_data_schema` is optional and may be `null`, as scale-gp
+ * 0.1.0a59 types it `Optional[Literal["FLEXIBLE"]] = None`; when present as a string it
+ * must be `FLEXIBLE`. `test_case_evaluation_data` is required, as in the SDK.
  */
 export const FlexibleTestCaseResult = Type.Intersect(
   [
     TestCaseResultBase,
     Type.Object(
       {
-        test_case_evaluation_data_schema: Type.Literal("FLEXIBLE", { description: "The schema of `test_case_evaluation_data`." }),
+        test_case_evaluation_data_schema: Type.Optional(
+          Type.Union(
+            [Type.Literal("FLEXIBLE"), Type.Null()],
+            {
+              description: "The schema of `test_case_evaluation_data`; `null` (or absent) when the service leaves it unset.",
+            },
+          ),
+        ),
         test_case_evaluation_data: FlexibleTestCaseData,
       },
     ),
   ],
   {
     title: "FlexibleTestCaseResult",
-    description: "A test-case result whose data follows the `FLEXIBLE` schema.",
+    description: "A test-case result whose data follows the `FLEXIBLE` schema (scale-gp 0.1.0a59\n`FlexibleTestCaseResultResponse`).\nTolerance: `test_case_evaluation_data_schema` is optional and may be `null`, as scale-gp\n0.1.0a59 types it `Optional[Literal[\"FLEXIBLE\"]] = None`; when present as a string it\nmust be `FLEXIBLE`. `test_case_evaluation_data` is required, as in the SDK.\n",
   },
 );
 export type FlexibleTestCaseResult = Static<typeof FlexibleTestCaseResult, typeof context>;
@@ -505,27 +809,44 @@ export type FlexibleTestCaseResult = Static<typeof FlexibleTestCaseResult, typeo
 /**
  * The result of one test case in an evaluation: the application's output to be judged
  * (`test_case_evaluation_data`) and the annotation given to it (`result`). This is the
- * `task_entity` of an `EvaluationTask`.
- * The variant is chosen by `test_case_evaluation_data_schema`: `GENERATION` (a plain
+ * `task_entity` of an `EvaluationTask` (scale-gp 0.1.0a59 `TestCaseResult`, the union of
+ * `GenerationTestCaseResultResponse` and `FlexibleTestCaseResultResponse`).
+ * The variant is named by `test_case_evaluation_data_schema`: `GENERATION` (a plain
  * generation output, optionally with retrieved chunks) or `FLEXIBLE` (a string or a map of
- * named values). SGP's docs show `test_case_evaluation_data_schema` on every example, so both
- * variants require it, as the discriminator needs.
- * Strictness: a future data schema other than these two fails validation here; widen this
- * `oneOf` when SGP documents one.
+ * named values).
+ * Tolerance: scale-gp 0.1.0a59 types `test_case_evaluation_data_schema` as
+ * `Optional[Literal[...]] = None` in both variants, so it may be absent or `null`. That
+ * is why this is an `anyOf` without an OpenAPI `discriminator` (a discriminator's property
+ * must be present, and generators would make it required): a result that carries the tag
+ * matches only its own variant (the tags are `const`), and an untagged one is accepted when
+ * its data fits either variant (a string `generation_output` fits both).
+ * Strictness: a data schema other than these two (a string tag outside them) fails
+ * validation here, as it does against the SDK's declared union; widen this `anyOf` when SGP documents one.
  */
 export const TestCaseResult = Type.Union(
   [GenerationTestCaseResult, FlexibleTestCaseResult],
   {
     title: "TestCaseResult",
-    description: "The result of one test case in an evaluation: the application's output to be judged\n(`test_case_evaluation_data`) and the annotation given to it (`result`). This is the\n`task_entity` of an `EvaluationTask`.\nThe variant is chosen by `test_case_evaluation_data_schema`: `GENERATION` (a plain\ngeneration output, optionally with retrieved chunks) or `FLEXIBLE` (a string or a map of\nnamed values). SGP's docs show `test_case_evaluation_data_schema` on every example, so both\nvariants require it, as the discriminator needs.\nStrictness: a future data schema other than these two fails validation here; widen this\n`oneOf` when SGP documents one.\n",
+    description: "The result of one test case in an evaluation: the application's output to be judged\n(`test_case_evaluation_data`) and the annotation given to it (`result`). This is the\n`task_entity` of an `EvaluationTask` (scale-gp 0.1.0a59 `TestCaseResult`, the union of\n`GenerationTestCaseResultResponse` and `FlexibleTestCaseResultResponse`).\nThe variant is named by `test_case_evaluation_data_schema`: `GENERATION` (a plain\ngeneration output, optionally with retrieved chunks) or `FLEXIBLE` (a string or a map of\nnamed values).\nTolerance: scale-gp 0.1.0a59 types `test_case_evaluation_data_schema` as\n`Optional[Literal[...]] = None` in both variants, so it may be absent or `null`. That\nis why this is an `anyOf` without an OpenAPI `discriminator` (a discriminator's property\nmust be present, and generators would make it required): a result that carries the tag\nmatches only its own variant (the tags are `const`), and an untagged one is accepted when\nits data fits either variant (a string `generation_output` fits both).\nStrictness: a data schema other than these two (a string tag outside them) fails\nvalidation here, as it does against the SDK's declared union; widen this `anyOf` when SGP documents one.\n",
   },
 );
 export type TestCaseResult = Static<typeof TestCaseResult, typeof context>;
 
 /**
  * One human task of an SGP evaluation: annotating or auditing one test-case result. SGP's
- * docs call this `TaskResponse`.
- * Tolerance: `status` is an open string (its full value set is unknown); the object is open.
+ * docs call this `TaskResponse`; the official Python SDK (`scale-gp` 0.1.0a59) calls it
+ * `Task`.
+ * Tolerance (checked field by field against scale-gp 0.1.0a59 `Task`):
+ * - the seven fields `Task` requires (`id`, `task_type`, `task_entity_parent_id`,
+ *   `task_entity_id`, `account_id`, `status`, `priority`) are required here too;
+ * - `assigned_to`, `assignment_expires_at` and `task_entity` are `Optional[...] = None` in
+ *   `Task`, and SGP is a FastAPI service, which serializes an unset optional field as
+ *   `null`: each of them may be absent or `null`;
+ * - `status` is an open string (`Task.status` lists `PENDING` and `COMPLETED`, but the docs
+ *   show `NOT_READY` too) and `task_type` accepts all four task types (`Task.task_type`
+ *   lists only `EVALUATION_ANNOTATION`; the claim parameters list four), so both are looser
+ *   than `Task`;
+ * - the object is open (pydantic models ignore unknown fields).
  */
 export const EvaluationTask = Type.Object(
   {
@@ -547,17 +868,20 @@ export const EvaluationTask = Type.Object(
         [
           Type.String({ description: "The ID of the user that the task is assigned to." }),
           AssignedUser,
+          Type.Null(
+            { description: "Nobody holds the task (FastAPI's serialization of an unset field)." },
+          ),
         ],
         {
-          description: "The user the task is assigned to. Normally the user's ID (a string); \"expanded\" views\nof the API send the user object instead.\n",
+          description: "The user the task is assigned to. Normally the user's ID (a string); \"expanded\" views\nof the API send the user object instead; `null` (or absent) when nobody holds it.\nTolerance: scale-gp 0.1.0a59 `Task.assigned_to` is `Optional[str] = None` (FastAPI\nsends `null` when unset), and the SDK's expanded task views type it as an optional\nuser object, so all three forms are accepted.\n",
         },
       ),
     ),
     assignment_expires_at: Type.Optional(
-      Type.String(
+      Type.Union(
+        [Type.String({ format: "date-time" }), Type.Null()],
         {
-          format: "date-time",
-          description: "The date and time when the task assignment expires, in ISO 8601 format.",
+          description: "The date and time when the task assignment expires, in ISO 8601 format; `null` (or\nabsent) when the assignment does not expire or nobody holds the task.\nTolerance: scale-gp 0.1.0a59 `Task.assignment_expires_at` is `Optional[datetime] = None`,\nso `null` is accepted; a string must still be a date-time, as `datetime` types it.\n",
         },
       ),
     ),
@@ -567,18 +891,26 @@ export const EvaluationTask = Type.Object(
         description: "The task's priority (its ordering when tasks are claimed; the scale is not documented).",
       },
     ),
-    task_entity: Type.Optional(TestCaseResult),
+    task_entity: Type.Optional(
+      Type.Union(
+        [TestCaseResult, Type.Null()],
+        {
+          description: "The entity that the task is associated with (the test-case result to annotate);\n`null` (or absent) when the response does not embed it.\nTolerance: scale-gp 0.1.0a59 `Task.task_entity` is `Optional[TestCaseResult] = None`,\nso `null` is accepted.\n",
+        },
+      ),
+    ),
   },
   {
     title: "EvaluationTask",
-    description: "One human task of an SGP evaluation: annotating or auditing one test-case result. SGP's\ndocs call this `TaskResponse`.\nTolerance: `status` is an open string (its full value set is unknown); the object is open.\n",
+    description: "One human task of an SGP evaluation: annotating or auditing one test-case result. SGP's\ndocs call this `TaskResponse`; the official Python SDK (`scale-gp` 0.1.0a59) calls it\n`Task`.\nTolerance (checked field by field against scale-gp 0.1.0a59 `Task`):\n- the seven fields `Task` requires (`id`, `task_type`, `task_entity_parent_id`,\n  `task_entity_id`, `account_id`, `status`, `priority`) are required here too;\n- `assigned_to`, `assignment_expires_at` and `task_entity` are `Optional[...] = None` in\n  `Task`, and SGP is a FastAPI service, which serializes an unset optional field as\n  `null`: each of them may be absent or `null`;\n- `status` is an open string (`Task.status` lists `PENDING` and `COMPLETED`, but the docs\n  show `NOT_READY` too) and `task_type` accepts all four task types (`Task.task_type`\n  lists only `EVALUATION_ANNOTATION`; the claim parameters list four), so both are looser\n  than `Task`;\n- the object is open (pydantic models ignore unknown fields).\n",
   },
 );
 export type EvaluationTask = Static<typeof EvaluationTask, typeof context>;
 
 /**
- * The changes to make to a task (SGP's `UpdateTaskRequest`). The only documented field is
- * `assigned_to`. What an empty body (or no body) does is not documented.
+ * The changes to make to a task (SGP's `UpdateTaskRequest`; scale-gp 0.1.0a59
+ * `TaskUpdateParams`, whose only field is the optional string `assigned_to`, as here).
+ * What an empty body (or no body) does is not documented.
  */
 export const UpdateEvaluationTaskRequest = Type.Object(
   {
@@ -586,13 +918,15 @@ export const UpdateEvaluationTaskRequest = Type.Object(
   },
   {
     title: "UpdateEvaluationTaskRequest",
-    description: "The changes to make to a task (SGP's `UpdateTaskRequest`). The only documented field is\n`assigned_to`. What an empty body (or no body) does is not documented.\n",
+    description: "The changes to make to a task (SGP's `UpdateTaskRequest`; scale-gp 0.1.0a59\n`TaskUpdateParams`, whose only field is the optional string `assigned_to`, as here).\nWhat an empty body (or no body) does is not documented.\n",
   },
 );
 export type UpdateEvaluationTaskRequest = Static<typeof UpdateEvaluationTaskRequest, typeof context>;
 
 /**
- * Options for claiming a task (SGP's `ClaimTaskRequest`).
+ * Options for claiming a task (SGP's `ClaimTaskRequest`; scale-gp 0.1.0a59
+ * `EvaluationClaimTaskParams`, whose only field is the optional boolean `skip_current`, as
+ * here). The body itself is optional.
  */
 export const ClaimEvaluationTaskRequest = Type.Object(
   {
@@ -607,7 +941,7 @@ export const ClaimEvaluationTaskRequest = Type.Object(
   },
   {
     title: "ClaimEvaluationTaskRequest",
-    description: "Options for claiming a task (SGP's `ClaimTaskRequest`).",
+    description: "Options for claiming a task (SGP's `ClaimTaskRequest`; scale-gp 0.1.0a59\n`EvaluationClaimTaskParams`, whose only field is the optional boolean `skip_current`, as\nhere). The body itself is optional.\n",
   },
 );
 export type ClaimEvaluationTaskRequest = Static<typeof ClaimEvaluationTaskRequest, typeof context>;
@@ -658,11 +992,13 @@ export const components = {
   "GenerationTestCaseData": GenerationTestCaseData,
   "GenerationExtraInfo": GenerationExtraInfo,
   "ChunksExtraInfo": ChunksExtraInfo,
+  "Chunk": Chunk,
   "StringExtraInfo": StringExtraInfo,
   "FlexibleTestCaseData": FlexibleTestCaseData,
   "FlexibleValue": FlexibleValue,
   "FlexibleChunk": FlexibleChunk,
   "FlexibleMessage": FlexibleMessage,
+  "FlexibleMessageContentPart": FlexibleMessageContentPart,
   "FlexibleFileReference": FlexibleFileReference,
   "FlexibleImageUri": FlexibleImageUri,
   "FlexibleImageFileId": FlexibleImageFileId,
