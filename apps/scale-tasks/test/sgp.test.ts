@@ -96,7 +96,7 @@ describe('claim, assign, batch-assign against the mock', () => {
     expect(tasks.map((task) => [task.id, task.assigned_to])).toEqual(
       ids.map((id) => [id, 'cy@example.com']),
     );
-  });
+  }, 90_000); // six CLI processes in a row: CI runs every package's tests at once on 2 cores
 
   it('audit tasks by --task-type', async () => {
     const result = await runCli(

@@ -20,18 +20,10 @@ import {
   TimeoutError,
   UnprocessableEntityError,
 } from '../src/index.js';
-import { type Handler, json, startServer, task } from './support/server.js';
+import { json, serveForEachTest, task } from './support/server.js';
 
 const API_KEY = 'live_secret_key_0123456789';
-const servers: { close: () => Promise<void> }[] = [];
-async function serve(handler: Handler) {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = serveForEachTest();
 beforeEach(() => {
   vi.stubEnv('SCALE_API_KEY', '');
   vi.stubEnv('SGP_API_KEY', '');

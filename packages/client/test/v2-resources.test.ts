@@ -9,21 +9,13 @@ import {
   ScaleClientError,
   SchemaParseError,
 } from '../src/index.js';
-import { type Handler, json, type Recorded, startServer } from './support/server.js';
+import { type Handler, json, type Recorded, serveForEachTest } from './support/server.js';
 
 // The v2 batch, annotation, dataset and schema resources, against real loopback servers that
 // answer as the spec says (validate: 'strict' throughout, so every answer is also checked).
 
 const API_KEY = 'live_secret_key_0123456789';
-const servers: { close: () => Promise<void> }[] = [];
-async function serve(handler: Handler) {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = serveForEachTest();
 beforeEach(() => {
   vi.stubEnv('SCALE_API_KEY', '');
   vi.stubEnv('SCALE_BASE_URL', '');

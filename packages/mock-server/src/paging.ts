@@ -135,11 +135,12 @@ export class Pager {
 }
 
 /**
- * The ISO 8601 date-times `RequestDateTime` allows: a date, `T`, a time with optional fractional
- * seconds of any length, and `Z`/`z`, an offset with or without a colon, or nothing.
+ * The ISO 8601 date-times `RequestDateTime` allows: a date, `T`/`t`/space, a time with optional
+ * fractional seconds of any length, and `Z`/`z`, an offset with or without a colon (or hours
+ * only), or nothing.
  */
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 const MINUTE = 60_000;
 
 const daysIn = (year: number, month: number) =>

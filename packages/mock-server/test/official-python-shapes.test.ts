@@ -226,6 +226,21 @@ describe('date-times as Python renders them (strftime %Y-%m-%dT%H:%M:%S.%f%z)', 
     },
   );
 
+  it.each([
+    ['a space instead of T (the Python docstrings’ form)', (iso: string) => iso.replace('T', ' ')],
+    ['a lowercase t and z', (iso: string) => iso.replace('T', 't').replace('Z', 'z')],
+    ['an offset in hours only', (iso: string) => iso.replace('Z', '+00')],
+  ])('accepts %s with the same answer as RFC 3339', async (_name, render) => {
+    const testCase = DATE_CASES[0] as DateCase;
+    const pivot = await pivotOf(testCase);
+    const ask = (value: string) =>
+      python('GET', testCase.path, { ...testCase.base, [testCase.param]: value });
+    const iso = new Date(pivot).toISOString();
+    const canonical = await ask(iso);
+    expect(canonical.status).toBe(200);
+    expect(withoutCursor(await ask(render(iso)))).toEqual(withoutCursor(canonical));
+  });
+
   it('keeps the fraction below the millisecond: 1 µs after a task’s created_at includes it', async () => {
     const all = await everything('/v1/tasks', { limit: 100 });
     const task = all[20] as V1Task;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface Recorded {
   method: string;
@@ -72,5 +73,21 @@ export function task(id: string, overrides: Record<string, unknown> = {}) {
     created_at: '2025-01-01T00:00:00Z',
     threads: [],
     ...overrides,
+  };
+}
+
+/**
+ * `serve(handler)` for a test file: starts a loopback server, and closes every server it
+ * started after each test (also when the test fails).
+ */
+export function serveForEachTest() {
+  const servers: { close: () => Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler: Handler) => {
+    const server = await startServer(handler);
+    servers.push(server);
+    return server;
   };
 }

@@ -1985,13 +1985,18 @@ export interface components {
          * @description An instant given in a request's query (for example `completed_after`). Response date-times
          *     stay strict RFC 3339 (`format: date-time`); request date-times are ISO 8601 as the official
          *     clients send them, and the API accepts them:
+         *     - `T`, `t` or a space between date and time (the official Python client's docstrings show
+         *       the space form);
          *     - `Z` or `z`: `2025-01-01T00:00:00Z`;
-         *     - an offset with or without a colon: `+01:00`, `+0100` (the official Python client renders
-         *       aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g. `2025-01-01T00:00:00.000000+0000`);
+         *     - an offset with or without a colon, or hours only: `+01:00`, `+0100`, `+01` (the official
+         *       Python client renders aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g.
+         *       `2025-01-01T00:00:00.000000+0000`);
          *     - fractional seconds of any length, or none;
          *     - no offset at all (Python's rendering of a naive time), which is taken as UTC.
          *
-         *     Calendar validity (no February 30) is the server's to check; it answers 400.
+         *     This accepts every value `format: date-time` (RFC 3339, as JSON Schema validators implement
+         *     it) accepts, and more. Calendar validity (no February 30) is the server's to check; it
+         *     answers 400.
          * @example 2025-01-01T00:00:00Z
          * @example 2025-01-01T00:00:00.000000+0000
          * @example 2025-01-01T00:00:00.000000

@@ -37,19 +37,24 @@ export type ErrorBody = Static<typeof ErrorBody, typeof context>;
  * An instant given in a request's query (for example `completed_after`). Response date-times
  * stay strict RFC 3339 (`format: date-time`); request date-times are ISO 8601 as the official
  * clients send them, and the API accepts them:
+ * - `T`, `t` or a space between date and time (the official Python client's docstrings show
+ *   the space form);
  * - `Z` or `z`: `2025-01-01T00:00:00Z`;
- * - an offset with or without a colon: `+01:00`, `+0100` (the official Python client renders
- *   aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g. `2025-01-01T00:00:00.000000+0000`);
+ * - an offset with or without a colon, or hours only: `+01:00`, `+0100`, `+01` (the official
+ *   Python client renders aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g.
+ *   `2025-01-01T00:00:00.000000+0000`);
  * - fractional seconds of any length, or none;
  * - no offset at all (Python's rendering of a naive time), which is taken as UTC.
  *
- * Calendar validity (no February 30) is the server's to check; it answers 400.
+ * This accepts every value `format: date-time` (RFC 3339, as JSON Schema validators implement
+ * it) accepts, and more. Calendar validity (no February 30) is the server's to check; it
+ * answers 400.
  */
 export const RequestDateTime = Type.String(
   {
-    pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?$",
+    pattern: "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])[Tt ]([01]\\d|2[0-3]):[0-5]\\d:([0-5]\\d|60)(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3])(:?[0-5]\\d)?)?$",
     title: "RequestDateTime",
-    description: "An instant given in a request's query (for example `completed_after`). Response date-times\nstay strict RFC 3339 (`format: date-time`); request date-times are ISO 8601 as the official\nclients send them, and the API accepts them:\n- `Z` or `z`: `2025-01-01T00:00:00Z`;\n- an offset with or without a colon: `+01:00`, `+0100` (the official Python client renders\n  aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g. `2025-01-01T00:00:00.000000+0000`);\n- fractional seconds of any length, or none;\n- no offset at all (Python's rendering of a naive time), which is taken as UTC.\n\nCalendar validity (no February 30) is the server's to check; it answers 400.\n",
+    description: "An instant given in a request's query (for example `completed_after`). Response date-times\nstay strict RFC 3339 (`format: date-time`); request date-times are ISO 8601 as the official\nclients send them, and the API accepts them:\n- `T`, `t` or a space between date and time (the official Python client's docstrings show\n  the space form);\n- `Z` or `z`: `2025-01-01T00:00:00Z`;\n- an offset with or without a colon, or hours only: `+01:00`, `+0100`, `+01` (the official\n  Python client renders aware times with `strftime('%Y-%m-%dT%H:%M:%S.%f%z')`, e.g.\n  `2025-01-01T00:00:00.000000+0000`);\n- fractional seconds of any length, or none;\n- no offset at all (Python's rendering of a naive time), which is taken as UTC.\n\nThis accepts every value `format: date-time` (RFC 3339, as JSON Schema validators implement\nit) accepts, and more. Calendar validity (no February 30) is the server's to check; it\nanswers 400.\n",
     examples: ["2025-01-01T00:00:00Z", "2025-01-01T00:00:00.000000+0000", "2025-01-01T00:00:00.000000"],
   },
 );
