@@ -39,6 +39,7 @@ export default defineConfig({
     projects: [
       project('openapi', 'openapi'),
       project('test-support', 'packages/test-support'),
+      project('schema-arbitraries', 'packages/schema-arbitraries'),
       project('types', 'packages/types', { typeTests: true }),
       project('openapi-typebox', 'packages/openapi-typebox'),
       project('validators', 'packages/validators', { typeTests: true }),

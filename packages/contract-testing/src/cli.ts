@@ -1,9 +1,19 @@
 #!/usr/bin/env node
-// scale-contracts verify [--base-url <url>] [--api scale|sgp|all] [--report <file.xml|file.json>] ...
+// scale-contracts verify [--base-url <url>] [--api scale|sgp|all] [--report <file.xml|file.json|file.html>] ...
+import { randomInt } from 'node:crypto';
 import { accessSync, constants, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatText, toJson, toJUnit } from './reporters.js';
+import {
+  exitCodeOf,
+  formatDuration,
+  MAX_DEADLINE_MS,
+  MIN_DEADLINE_MS,
+  PLAN_REQUESTS,
+  parseBytes,
+  parseDuration,
+} from './outcome.js';
+import { formatText, outcomeLine, toHtml, toJson, toJUnit } from './reporters.js';
 import type { ProgressEvent, Report, VerifyOptions } from './types.js';
 import { formatViolation } from './violations.js';
 
@@ -18,7 +28,12 @@ commands:
   verify    run the contract checks and print a report (${NAME} verify --help)
   help      show this help
 
-exit codes: 0 everything conforms, 1 violations found, 2 bad usage or the run could not start
+exit codes:
+  0  everything that ran conforms to the spec (skipped checks do not fail a run)
+  1  the API broke the spec: violations (also a run cut short after it found one)
+  2  could not start (bad usage; the preflight: unreachable, not JSON, key refused, wrong
+     base URL; one line on stderr says why), cut short by --deadline or Ctrl-C before any
+     violation (partial report), or the suite itself crashed
 `;
 
 const verifyHelp = `usage: ${NAME} verify [options]
@@ -44,11 +59,35 @@ options:
   --max-requests <n>      send at most n requests; later checks are skipped (default 200;
                           unlimited against the mock)
   --timeout-ms <n>        per request (default 30000)
-  --report <file>         also write the report: file.xml (JUnit) or file.json
+  --report <file>         also write the report: file.xml (JUnit), file.json or file.html
+                          (one self-contained page)
+  --fuzz                  after the checks, fuzz every operation: requests generated from the
+                          spec, valid ones must be accepted, invalid ones refused with a
+                          documented 4xx; a failure is shrunk and printed as a curl line
+  --seed <n>              the fuzz seed, 0 to 4294967295 (default: random, printed); the same
+                          seed sends the same requests to the same server
+  --max-examples <n>      fuzz requests per operation and kind, shrinking aside (default 25)
+  --deadline <duration>   end the whole run after this long with a partial report (the checks
+                          not reached listed as not run), e.g. 90s, 10m, 1h (default:
+                          min(max-requests, ${PLAN_REQUESTS}) × (timeout-ms + 1 s / rps), at least
+                          ${formatDuration(MIN_DEADLINE_MS)}, at most ${formatDuration(MAX_DEADLINE_MS)}: ${formatDuration(MAX_DEADLINE_MS)} with the defaults)
+  --max-body-bytes <n>    read at most n bytes of one response body, decompressed (default
+                          20m = 20 MiB; k, m for KiB, MiB); a larger body is a violation of
+                          its own ("size"), not read to the end
   --quiet                 no progress lines; the report shows only failures and totals
   -h, --help              show this help
 
-exit codes: 0 everything conforms, 1 violations found, 2 bad usage or the run could not start
+Before any check, a preflight sends one harmless request per API (Scale: GET /v2/projects;
+SGP: PATCH .../tasks/batch-assign with no task ids) to prove the URL and the key. A negative
+check (a 4xx expected) counts only when a positive check of its operation passed in the run.
+Ctrl-C (SIGINT) or SIGTERM stops the run with a partial report; a second one quits at once.
+
+exit codes:
+  0  everything that ran conforms to the spec (skipped checks do not fail a run)
+  1  the API broke the spec: violations (also a run cut short after it found one)
+  2  could not start (bad usage; the preflight: unreachable, not JSON, key refused, wrong
+     base URL; one line on stderr says why), cut short by --deadline or Ctrl-C before any
+     violation (partial report), or the suite itself crashed
 `;
 
 /** A usage problem: one line on stderr, exit code 2. */
@@ -97,8 +136,28 @@ function progressLine(event: ProgressEvent): string {
   const head = `${check.ok ? '✓' : '✗'} ${event.operationId}: ${check.name} (${status})`;
   return check.ok
     ? head
-    : [head, ...check.violations.map((v) => `    ${formatViolation(v)}`)].join('\n');
+    : [
+        head,
+        ...check.violations.map((v) => `    ${formatViolation(v)}`),
+        ...(check.reproducer ? [`    reproduce: ${check.reproducer}`] : []),
+      ].join('\n');
 }
+
+/** `--seed`: an integer from 0 to 2^32 - 1, as fast-check takes it. */
+function seedOption(value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed > 2 ** 32 - 1) {
+    usage(`--seed must be an integer from 0 to 4294967295 (got ${JSON.stringify(value)})`);
+  }
+  return parsed;
+}
+
+/** The writer for a `--report` file, by its extension. */
+const reportFormat = (file: string): ((report: Report) => string) =>
+  /\.xml$/i.test(file) ? toJUnit : /\.html$/i.test(file) ? toHtml : toJson;
 
 /** Writes beside the target and renames, so a reader never sees half a report. */
 function writeAtomically(file: string, text: string): void {
@@ -112,8 +171,10 @@ function writeAtomically(file: string, text: string): void {
   }
 }
 
-async function runVerify(args: string[]): Promise<number> {
+async function runVerify(given: string[]): Promise<number> {
   helpCommand = `${NAME} verify --help`;
+  // `pnpm verify -- --base-url ...` passes the `--` on: it ends pnpm's options, not ours.
+  const args = given[0] === '--' ? given.slice(1) : given;
   let parsed: ReturnType<typeof parseVerify>;
   try {
     parsed = parseVerify(args);
@@ -133,8 +194,8 @@ async function runVerify(args: string[]): Promise<number> {
     usage(`--api must be scale, sgp or all (got ${JSON.stringify(api)})`);
   }
   const report = values.report;
-  if (report !== undefined && !/\.(xml|json)$/i.test(report)) {
-    usage(`--report must name a .xml (JUnit) or .json file (got ${JSON.stringify(report)})`);
+  if (report !== undefined && !/\.(xml|json|html)$/i.test(report)) {
+    usage(`--report must name a .xml (JUnit), .json or .html file (got ${JSON.stringify(report)})`);
   }
   if (report !== undefined) {
     // Found out now, not after a long run against a live API.
@@ -168,6 +229,9 @@ async function runVerify(args: string[]): Promise<number> {
     requestsPerSecond: numberOption('rps', values.rps, false),
     maxRequests: numberOption('max-requests', values['max-requests'], true),
     timeoutMs: numberOption('timeout-ms', values['timeout-ms'], false),
+    deadlineMs: durationOption('deadline', values.deadline),
+    maxBodyBytes: bytesOption('max-body-bytes', values['max-body-bytes']),
+    ...fuzzOption(values),
     onProgress: values.quiet
       ? undefined
       : (event) => process.stderr.write(`${progressLine(event)}\n`),
@@ -189,27 +253,146 @@ async function runVerify(args: string[]): Promise<number> {
   }
   // Loaded only now: the validators take a moment to load, and help or a usage error need none.
   const { VerifyUsageError, verify } = await import('./verify.js');
+  /** Prints the text report, writes the report file, names the outcome; the exit code. */
+  const finish = (result: Report): number => {
+    process.stdout.write(formatText(result, { failuresOnly: values.quiet ?? false }));
+    if (report !== undefined) {
+      try {
+        writeAtomically(report, reportFormat(report)(result));
+      } catch (error) {
+        throw new Error(`cannot write the report to ${report}: ${(error as Error).message}`);
+      }
+      if (!values.quiet) {
+        process.stderr.write(`${NAME}: report written to ${report}\n`);
+      }
+    }
+    const line = outcomeLine(result);
+    if (line !== undefined) {
+      process.stderr.write(`${NAME}: ${line.replaceAll('\n', ' ')}\n`);
+    }
+    return exitCodeOf(result);
+  };
+  // Ctrl-C: the first stops the run (a partial report follows in at most a few seconds); a
+  // second writes the report of what was recorded so far and quits at once.
+  const interrupt = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals === 1) {
+      process.stderr.write(
+        `${NAME}: ${signal}: stopping, the partial report follows (${signal} again to quit now)\n`,
+      );
+      interrupt.abort(signal);
+      return;
+    }
+    const partial = liveRun.snapshot?.('interrupted', `interrupted (${signal}, twice)`);
+    let code = 2;
+    if (partial) {
+      try {
+        code = finish(partial);
+      } catch (error) {
+        process.stderr.write(`${NAME}: could not run: ${(error as Error).message}\n`);
+      }
+    }
+    exitSoon(code);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  liveRun.finish = finish;
   let result: Report;
   try {
-    result = await verify(options);
+    result = await verify({
+      ...options,
+      signal: interrupt.signal,
+      onSnapshot: (snapshot) => {
+        liveRun.snapshot = snapshot;
+      },
+    });
   } catch (error) {
     if (error instanceof VerifyUsageError) {
       usage(error.message);
     }
     throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  process.stdout.write(formatText(result, { failuresOnly: values.quiet ?? false }));
-  if (report !== undefined) {
-    try {
-      writeAtomically(report, /\.xml$/i.test(report) ? toJUnit(result) : toJson(result));
-    } catch (error) {
-      throw new Error(`cannot write the report to ${report}: ${(error as Error).message}`);
+  liveRun.snapshot = undefined;
+  return finish(result);
+}
+
+/**
+ * The run in progress, for the last-resort paths: a second Ctrl-C, and the event loop running
+ * dry while the run is pending (see `beforeExit` below).
+ */
+const liveRun: {
+  snapshot?: (outcome: 'interrupted' | 'suite-error', cause: string) => Report;
+  finish?: (report: Report) => number;
+} = {};
+
+/** Sets the exit code and exits once stdout and stderr have flushed (at most a second). */
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) {
+      process.exit(code);
     }
-    if (!values.quiet) {
-      process.stderr.write(`${NAME}: report written to ${report}\n`);
-    }
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+  setTimeout(() => process.exit(code), 1000).unref();
+}
+
+/** `--deadline 90s|10m|1h|300` in ms. */
+function durationOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
   }
-  return result.totals.failed === 0 ? 0 : 1;
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    usage(
+      `--${name} must be a positive duration such as 90s, 10m or 1h (got ${JSON.stringify(value)})`,
+    );
+  }
+  return ms;
+}
+
+/** `--max-body-bytes 20971520|512k|20m` in bytes. */
+function bytesOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  const bytes = parseBytes(value);
+  if (bytes === undefined) {
+    usage(
+      `--${name} must be a positive number of bytes, or of KiB or MiB with k or m (got ${JSON.stringify(value)})`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * `--fuzz [--seed n] [--max-examples n]`. Without `--seed` the seed is drawn here, so that it
+ * can be printed before the run (a run cut short can still be replayed).
+ */
+function fuzzOption(values: ReturnType<typeof parseVerify>['values']): Pick<VerifyOptions, 'fuzz'> {
+  const seed = seedOption(values.seed);
+  const maxExamples = numberOption('max-examples', values['max-examples'], true);
+  if (!values.fuzz) {
+    if (seed !== undefined || maxExamples !== undefined) {
+      usage(`${seed !== undefined ? '--seed' : '--max-examples'} needs --fuzz`);
+    }
+    return {};
+  }
+  const chosen = seed ?? randomInt(0, 2 ** 31);
+  if (!values.quiet) {
+    process.stderr.write(
+      `${NAME}: --fuzz: seed ${chosen} (replay this run with --fuzz --seed ${chosen})\n`,
+    );
+  }
+  return { fuzz: { seed: chosen, ...(maxExamples !== undefined ? { maxExamples } : {}) } };
 }
 
 function parseVerify(args: string[]) {
@@ -232,6 +415,11 @@ function parseVerify(args: string[]) {
       rps: { type: 'string' },
       'max-requests': { type: 'string' },
       'timeout-ms': { type: 'string' },
+      deadline: { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      fuzz: { type: 'boolean' },
+      seed: { type: 'string' },
+      'max-examples': { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -257,11 +445,42 @@ async function main(argv: string[]): Promise<number> {
   );
 }
 
+// Until main says otherwise the exit code is 2: no path ends in 0 without main having printed
+// the report and its totals line.
+process.exitCode = 2;
+let settled = false;
+// The event loop ran dry while the run was pending: a promise that never settles and nothing
+// left to wait on (the bug that once ended runs with code 0 and no output). Report what was
+// recorded, say so, exit 2.
+process.on('beforeExit', () => {
+  if (settled) {
+    return;
+  }
+  settled = true;
+  const cause =
+    'the run stopped making progress: a request or check never settled and nothing was left to wait for (a bug in scale-contracts)';
+  const partial = liveRun.snapshot?.('suite-error', cause);
+  let code = 2;
+  if (partial && liveRun.finish) {
+    try {
+      code = Math.max(2, liveRun.finish(partial));
+    } catch (error) {
+      process.stderr.write(`${NAME}: could not run: ${(error as Error).message}\n`);
+    }
+  } else {
+    process.stderr.write(`${NAME}: could not run: ${cause}\n`);
+  }
+  process.exitCode = code;
+});
 main(process.argv.slice(2)).then(
   (code) => {
+    settled = true;
     process.exitCode = code;
+    // Nothing should outlive the run; if something does (a socket, a timer), do not hang.
+    setTimeout(() => process.exit(code), 5000).unref();
   },
   (error: unknown) => {
+    settled = true;
     const message = String((error as Error)?.message ?? error).replaceAll('\n', ' ');
     process.stderr.write(
       error instanceof UsageError
@@ -269,5 +488,6 @@ main(process.argv.slice(2)).then(
         : `${NAME}: could not run: ${message}\n`,
     );
     process.exitCode = 2;
+    setTimeout(() => process.exit(2), 5000).unref();
   },
 );

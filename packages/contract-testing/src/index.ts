@@ -1,6 +1,6 @@
 /**
  * Contract tests of Scale AI's task APIs and SGP: `verify` an API (or the mock) against the
- * scale-contracts spec, and report the result as text, JSON or JUnit XML.
+ * scale-contracts spec, and report the result as text, JSON, JUnit XML or an HTML page.
  */
 export {
   formatViolations,
@@ -13,12 +13,16 @@ export {
   type SgpSchemaName,
   schemaViolations,
 } from './matchers.js';
+export { defaultDeadlineMs, exitCodeOf } from './outcome.js';
 export { createPacer } from './pacer.js';
 export {
+  escapeHtml,
   escapeXml,
   type FormatTextOptions,
   formatText,
+  outcomeLine,
   summaryLine,
+  toHtml,
   toJson,
   toJUnit,
 } from './reporters.js';
@@ -27,6 +31,8 @@ export type {
   CheckResult,
   FetchFunction,
   OperationReport,
+  Outcome,
+  PreflightResult,
   ProgressEvent,
   Report,
   VerifyOptions,

@@ -1,5 +1,14 @@
-import { missing, none, objectOf, stateViolation, stringOf, WRITES_OFF } from './plan-helpers.js';
+import {
+  missing,
+  none,
+  objectOf,
+  refOf,
+  stateViolation,
+  stringOf,
+  WRITES_OFF,
+} from './plan-helpers.js';
 import type { PlanContext } from './plan-scale.js';
+import { refuse } from './plan-semantics.js';
 import type { Exchange, Session } from './session.js';
 import type { Violation } from './types.js';
 
@@ -43,7 +52,8 @@ const both =
  * nothing (no name, no batch, no metadata, unknown batches). With `allowWrites`, the lifecycle
  * of a batch this run creates (`scale-contracts-<run>`): create it in staging (and a 409 for
  * its name again) → finalize (in_progress) → pause → resume → merge metadata (and read it
- * back) → cancel → pausing the cancelled batch is refused with 400.
+ * back) → cancel → pausing the cancelled batch is refused with 400. Every refusal must carry
+ * the documented error body.
  */
 export async function planBatches(
   s: Session,
@@ -53,47 +63,39 @@ export async function planBatches(
   const project = projectId ? { project_id: projectId } : { project_name: projectName };
   const unknown = missing(runId, 'batch');
 
-  await s.check(
+  await refuse(
+    s,
     API,
     'createBatch',
-    'without name is refused with 400',
+    'without name',
     { body: { ...project, staging_batch: true } },
     400,
   );
-  await s.check(
+  await refuse(
+    s,
     API,
     'createBatch',
-    'without project_id or project_name is refused with 400',
+    'without project_id or project_name',
     { body: { name: `scale-contracts-${runId}-no-project`, staging_batch: true } },
     400,
   );
   for (const operationId of LIFECYCLE) {
-    await s.check(
-      API,
-      operationId,
-      'without batch_id or batch_name is refused with 400',
-      { body: {} },
-      400,
-    );
-    await s.check(
-      API,
-      operationId,
-      'an unknown batch_id is refused with 404',
-      { body: { batch_id: unknown } },
-      404,
-    );
+    await refuse(s, API, operationId, 'without batch_id or batch_name', { body: {} }, 400);
+    await refuse(s, API, operationId, 'an unknown batch_id', { body: { batch_id: unknown } }, 404);
   }
-  await s.check(
+  await refuse(
+    s,
     API,
     'setBatchMetadata',
-    'without metadata is refused with 400',
+    'without metadata',
     { body: { batch_id: unknown, merge: true } },
     400,
   );
-  await s.check(
+  await refuse(
+    s,
     API,
     'setBatchMetadata',
-    'an unknown batch_id is refused with 404',
+    'an unknown batch_id',
     { body: { batch_id: unknown, metadata: { scale_contracts_run: runId } } },
     404,
   );
@@ -128,21 +130,25 @@ export async function planBatches(
   s.state(
     API,
     'createBatch',
-    'the created batch is in staging, with its name',
+    'a created batch reads back as written (staging, name, project, metadata)',
     created,
-    both(inStatus('staging'), (body) =>
-      batchOf(body)?.name === name
-        ? []
-        : [stateViolation('/name', JSON.stringify(name), batchOf(body)?.name)],
+    both(
+      inStatus('staging'),
+      (body) =>
+        batchOf(body)?.name === name
+          ? []
+          : [stateViolation('/name', JSON.stringify(name), batchOf(body)?.name)],
+      (body) => {
+        const actual = batchOf(body)?.project;
+        const ok = projectId ? refOf(actual) === projectId : refOf(actual, 'name') !== undefined;
+        return ok
+          ? []
+          : [stateViolation('/project', JSON.stringify(projectId ?? projectName), actual)];
+      },
+      hasMetadata({ scale_contracts_run: runId }),
     ),
   );
-  await s.check(
-    API,
-    'createBatch',
-    'its name again is refused with 409',
-    { body: createBody },
-    409,
-  );
+  await refuse(s, API, 'createBatch', 'its name again', { body: createBody }, 409);
   const batchId = stringOf(batchOf(created?.body)?.id);
   if (!batchId) {
     for (const operationId of [...LIFECYCLE, 'setBatchMetadata']) {
@@ -193,12 +199,7 @@ export async function planBatches(
   );
 
   await step('cancelBatch', 'cancel it', 'cancelled');
-  await s.check(
-    API,
-    'pauseBatch',
-    'pausing the cancelled batch is refused with 400',
-    { body: target },
-    400,
-    { stateful: true },
-  );
+  await refuse(s, API, 'pauseBatch', 'pausing the cancelled batch', { body: target }, 400, {
+    stateful: true,
+  });
 }

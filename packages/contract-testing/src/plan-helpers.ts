@@ -1,4 +1,4 @@
-import type { Exchange, QueryValue, Session } from './session.js';
+import type { Exchange } from './session.js';
 import type { Violation } from './types.js';
 import { showValue } from './violations.js';
 
@@ -66,36 +66,4 @@ export function stateViolation(pointer: string, expected: string, actual: unknow
     expected,
     actual: actual === undefined ? '(absent)' : showValue(actual),
   };
-}
-
-/** Checks that each query is refused with `expect` (a documented 4xx, or that status). */
-export async function refused(
-  s: Session,
-  operationId: string,
-  cases: [name: string, query: Record<string, QueryValue>, expect?: number][],
-): Promise<void> {
-  for (const [name, query, expect] of cases) {
-    await s.check('scale', operationId, name, { query }, expect ?? 'rejected');
-  }
-}
-
-/** Follows the page's `next_token` once; skipped when the first page was the last. */
-export async function followPage(
-  s: Session,
-  operationId: string,
-  page: Exchange | undefined,
-  query: Record<string, QueryValue>,
-): Promise<Exchange | undefined> {
-  const token = cursorOf(page);
-  if (!token) {
-    s.skip('scale', operationId, 'next page', 'the first page was the last (no next_token)');
-    return undefined;
-  }
-  return s.check(
-    'scale',
-    operationId,
-    'next page',
-    { query: { ...query, next_token: token } },
-    'success',
-  );
 }

@@ -1,19 +1,47 @@
-import { operations } from '@scale-contracts/validators/scale';
 import { planBatches } from './plan-batches.js';
 import { planDatasets } from './plan-datasets.js';
 import {
   collect,
+  type Json,
   listOf,
   MALFORMED_TOKEN,
   missing,
-  followPage as nextPage,
+  none,
   objectOf,
-  refOf,
-  refused as rejected,
   stringOf,
   WRITES_OFF,
 } from './plan-helpers.js';
+import {
+  acrossPages,
+  all,
+  attachmentDetails,
+  boundsPage,
+  countsPage,
+  detailedAnnotations,
+  equals,
+  expandName,
+  expands,
+  holds,
+  idsOf,
+  inside,
+  itemsOfAll,
+  judge,
+  modelParameters,
+  refIs,
+  refuse,
+  refused,
+  semantic,
+  shortForm,
+  submissions,
+  telling,
+  unexpandedName,
+  WALK_LIMIT,
+  walk,
+  windowAround,
+} from './plan-semantics.js';
+import { planV1, V1_CREATE_OPERATIONS } from './plan-v1.js';
 import type { Exchange, QueryValue, Session } from './session.js';
+import type { Violation } from './types.js';
 import { showValue } from './violations.js';
 
 /** What the Scale plan needs besides the session. */
@@ -25,39 +53,109 @@ export interface PlanContext {
 
 const API = 'scale';
 const ALL_OPTS = ['annotation_details', 'attachment_details', 'model_parameters', 'submissions'];
+const LIMIT = `limit=${WALK_LIMIT} bounds the page (≤ ${WALK_LIMIT} items)`;
+const SHORT_FORM =
+  'without opts, the short form: annotations without details, no submissions or model parameters';
 
-export { MALFORMED_TOKEN };
-/** The v1 creation operations, one per task type: `createV1<Type>Task`, POST /v1/task/<type>. */
-export const V1_CREATE_OPERATIONS = Object.entries(
-  operations as Readonly<Record<string, { readonly method: string; readonly path: string }>>,
-).flatMap(([operationId, operation]) =>
-  operation.method === 'POST' && /^\/v1\/task\/[a-z0-9]+$/.test(operation.path)
-    ? [{ operationId, path: operation.path }]
-    : [],
-);
-const CREATE_CATEGORIZATION = 'createV1CategorizationTask';
+export { MALFORMED_TOKEN, V1_CREATE_OPERATIONS };
+
+/**
+ * The checks of `opts` on a response read with every opt (`withOpts`), against the same items
+ * read without (`plain`): each opt adds what it names.
+ */
+export function judgeOpts(
+  s: Session,
+  operationId: string,
+  withOpts: Exchange | undefined,
+  plain: Exchange | undefined,
+): void {
+  judge(
+    s,
+    API,
+    operationId,
+    'opts=annotation_details adds detailed annotations',
+    withOpts,
+    detailedAnnotations,
+  );
+  judge(
+    s,
+    API,
+    operationId,
+    'opts=attachment_details adds attachment details',
+    withOpts,
+    attachmentDetails(plain),
+  );
+  judge(
+    s,
+    API,
+    operationId,
+    'opts=model_parameters adds model parameters',
+    withOpts,
+    modelParameters,
+  );
+  judge(s, API, operationId, 'opts=submissions adds submissions', withOpts, submissions);
+}
+
+/** A time-window check: a request around the median of `times`, and the window holding. */
+export async function windowCheck(
+  s: Session,
+  operationId: string,
+  args: {
+    /** `completed_after` and `completed_before`, `start_time` and `end_time`, ... */
+    bounds: [after: string, before: string];
+    /** What the window is around: `a completed task`. */
+    around: string;
+    times: unknown[];
+    query: Record<string, QueryValue>;
+    key: string;
+    field: string;
+    items: string;
+  },
+): Promise<void> {
+  const [after, before] = args.bounds;
+  const names = `${after} and ${before}`;
+  const window = windowAround(args.times);
+  if (!window) {
+    s.skip(
+      API,
+      operationId,
+      `${names} hold for every ${args.items} returned`,
+      none(args.around.replace(/^an? /, '')),
+    );
+    return;
+  }
+  const exchange = await s.check(
+    API,
+    operationId,
+    `${names} around ${args.around}`,
+    { query: { ...args.query, [after]: window.after, [before]: window.before } },
+    'success',
+  );
+  judge(
+    s,
+    API,
+    operationId,
+    `${names} hold for every ${args.items} returned`,
+    exchange,
+    inside(args.key, args.field, window, names),
+  );
+}
 
 /**
  * Verifies the Scale v2 and v1 APIs: authentication, every read operation with ids discovered
  * by chaining (projects → batches → tasks → annotations → deliveries → response schemas;
- * datasets → deliveries → tasks → attachment downloads; v1 list → v1 task), a next page of
- * each paginated list, negative checks that must be refused with a documented 4xx, and, with
- * `allowWrites`, every write operation on a task or batch it creates itself.
+ * datasets → deliveries → tasks → attachment downloads; v1 list → v1 task), what each
+ * parameter promises (limit, filters, time windows, expand, opts, cursors walked to a cap),
+ * negative checks that must be refused with a documented 4xx and error body, and, with
+ * `allowWrites`, every write operation on a task or batch it creates itself, read back.
  */
 export async function planScale(s: Session, context: PlanContext): Promise<void> {
   const { runId } = context;
-  const none = (what: string) => `no ${what} to chain from`;
 
   // Authentication.
-  await s.check(API, 'getProjects', 'no API key is refused with 401', { auth: 'none' }, 401);
-  await s.check(API, 'getProjects', 'a wrong API key is refused with 401', { auth: 'wrong' }, 401);
-  await s.check(
-    API,
-    'listV1Tasks',
-    'no API key is refused with 401',
-    { auth: 'none', query: { limit: 1 } },
-    401,
-  );
+  await refuse(s, API, 'getProjects', 'no API key', { auth: 'none' }, 401);
+  await refuse(s, API, 'getProjects', 'a wrong API key', { auth: 'wrong' }, 401);
+  await refuse(s, API, 'listV1Tasks', 'no API key', { auth: 'none', query: { limit: 1 } }, 401);
 
   // Projects.
   s.info('scale: projects');
@@ -65,94 +163,203 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
   const project = listOf(projects, 'projects')[0];
   const projectId = stringOf(project?.id);
   const projectName = stringOf(project?.name);
+  await windowCheck(s, 'getProjects', {
+    bounds: ['created_after', 'created_before'],
+    around: 'a project',
+    times: listOf(projects, 'projects').map((item) => item.created_at),
+    query: {},
+    key: 'projects',
+    field: 'created_at',
+    items: 'project',
+  });
   if (projectId && projectName) {
-    await s.check(
+    const byId = await s.check(
       API,
       'getProject',
       'by project_id',
       { query: { project_id: projectId } },
       'success',
     );
-    await s.check(
+    judge(
+      s,
+      API,
+      'getProject',
+      'the project returned has the project_id asked for',
+      byId,
+      holds('', 'id', equals(projectId), JSON.stringify(projectId)),
+    );
+    const byName = await s.check(
       API,
       'getProject',
       'by project_name',
       { query: { project_name: projectName } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'getProject',
+      'the project returned has the project_name asked for',
+      byName,
+      holds('', 'name', equals(projectName), JSON.stringify(projectName)),
+    );
   } else {
     s.skip(API, 'getProject', 'by project_id and by project_name', none('project'));
   }
-  await s.check(
-    API,
-    'getProject',
-    'without project_id or project_name is rejected',
-    {},
-    'rejected',
-  );
-  await s.check(
-    API,
-    'getProject',
-    'an unknown project_id is rejected',
-    { query: { project_id: missing(runId, 'project') } },
-    'rejected',
-  );
+  await refuse(s, API, 'getProject', 'without project_id or project_name', {});
+  await refuse(s, API, 'getProject', 'an unknown project_id', {
+    query: { project_id: missing(runId, 'project') },
+  });
 
   // Batches.
   s.info('scale: batches');
   let batchId: string | undefined;
   let batchName: string | undefined;
+  const ofProject = (what: string) => `the project ${JSON.stringify(projectId)} (${what})`;
   if (projectId && projectName) {
-    const page = await s.check(
+    const query = { project_id: projectId, limit: WALK_LIMIT };
+    const page = await s.check(API, 'getBatches', 'by project_id, limit=2', { query }, 'success');
+    judge(s, API, 'getBatches', LIMIT, page, boundsPage('batches', WALK_LIMIT), {
+      stateful: false,
+    });
+    judge(
+      s,
       API,
       'getBatches',
-      'by project_id, limit=2',
-      { query: { project_id: projectId, limit: 2 } },
-      'success',
+      unexpandedName(['project']),
+      page,
+      expands('batches', [], ['project']),
     );
     const batch = listOf(page, 'batches')[0];
     batchId = stringOf(batch?.id);
     batchName = stringOf(batch?.name);
-    await nextPage(s, 'getBatches', page, { project_id: projectId, limit: 2 });
-    await s.check(
+    const walked = await walk(s, API, 'getBatches', page, query, { key: 'batches', id: 'id' });
+    judge(
+      s,
+      API,
+      'getBatches',
+      'project_id holds for every batch returned (every page of the walk)',
+      walked.pages.at(-1),
+      acrossPages(
+        walked.pages,
+        holds('batches', 'project', refIs(projectId), ofProject('project_id')),
+      ),
+    );
+    const expanded = await s.check(
       API,
       'getBatches',
       'by project_name with expand=project',
-      { query: { project_name: projectName, expand: ['project'], limit: 2 } },
+      { query: { project_name: projectName, expand: ['project'], limit: WALK_LIMIT } },
       'success',
     );
-    await s.check(
+    judge(
+      s,
       API,
       'getBatches',
-      'status=completed',
-      { query: { project_id: projectId, status: 'completed', limit: 2 } },
+      expandName(['project']),
+      expanded,
+      expands('batches', ['project'], [], () => projectId),
+    );
+    judge(
+      s,
+      API,
+      'getBatches',
+      'project_name holds for every batch returned',
+      expanded,
+      holds('batches', 'project/name', equals(projectName), JSON.stringify(projectName)),
+    );
+    const status = telling(
+      listOf(page, 'batches'),
+      itemsOfAll(walked.pages, 'batches'),
+      'status',
+      'completed',
+    );
+    const completed = await s.check(
+      API,
+      'getBatches',
+      `status=${status}`,
+      { query: { project_id: projectId, status, limit: WALK_LIMIT } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'getBatches',
+      `status=${status} holds for every batch returned`,
+      completed,
+      holds('batches', 'status', equals(status), JSON.stringify(status)),
+    );
+    const seen = itemsOfAll([...walked.pages, expanded, completed], 'batches');
+    for (const [field, bounds, around] of [
+      ['created_at', ['created_after', 'created_before'], 'a batch'],
+      ['completed_at', ['completed_after', 'completed_before'], 'a completed batch'],
+    ] as const) {
+      await windowCheck(s, 'getBatches', {
+        bounds: [...bounds],
+        around,
+        times: seen.map((item) => item[field]),
+        query: { project_id: projectId, limit: WALK_LIMIT },
+        key: 'batches',
+        field,
+        items: 'batch',
+      });
+    }
   } else {
     s.skip(API, 'getBatches', 'by project', none('project'));
   }
   const batchesQuery: Record<string, QueryValue> = projectId ? { project_id: projectId } : {};
-  await rejected(s, 'getBatches', [
-    ['limit=0 is rejected', { ...batchesQuery, limit: 0 }],
-    ['limit=101 is rejected', { ...batchesQuery, limit: 101 }],
-    ['a status outside the enum is rejected', { ...batchesQuery, status: 'not_a_status' }],
-    ['a malformed next_token is rejected', { ...batchesQuery, next_token: MALFORMED_TOKEN }],
+  await refused(s, 'getBatches', [
+    ['limit=0', { ...batchesQuery, limit: 0 }],
+    ['limit=101', { ...batchesQuery, limit: 101 }],
+    ['a status outside the enum', { ...batchesQuery, status: 'not_a_status' }],
+    ['a malformed next_token', { ...batchesQuery, next_token: MALFORMED_TOKEN }],
   ]);
   if (batchId && batchName) {
-    await s.check(API, 'getBatch', 'by batch_id', { query: { batch_id: batchId } }, 'success');
-    await s.check(
+    const byId = await s.check(
+      API,
+      'getBatch',
+      'by batch_id',
+      { query: { batch_id: batchId } },
+      'success',
+    );
+    judge(
+      s,
+      API,
+      'getBatch',
+      'the batch returned has the batch_id asked for',
+      byId,
+      holds('', 'id', equals(batchId), JSON.stringify(batchId)),
+    );
+    judge(s, API, 'getBatch', unexpandedName(['project']), byId, expands('', [], ['project']));
+    const byName = await s.check(
       API,
       'getBatch',
       'by batch_name with expand=project',
       { query: { batch_name: batchName, expand: ['project'] } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'getBatch',
+      'the batch returned has the batch_name asked for',
+      byName,
+      holds('', 'name', equals(batchName), JSON.stringify(batchName)),
+    );
+    judge(
+      s,
+      API,
+      'getBatch',
+      expandName(['project']),
+      byName,
+      expands('', ['project'], [], idsOf(byId)),
+    );
   } else {
     s.skip(API, 'getBatch', 'by batch_id and by batch_name', none('batch'));
   }
-  await rejected(s, 'getBatch', [
-    ['without batch_id or batch_name is rejected', {}],
-    ['an unknown batch_id is rejected', { batch_id: missing(runId, 'batch') }],
+  await refused(s, 'getBatch', [
+    ['without batch_id or batch_name', {}],
+    ['an unknown batch_id', { batch_id: missing(runId, 'batch') }],
   ]);
   await planBatches(s, { ...context, projectId, projectName });
 
@@ -162,83 +369,183 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
   /** Responses with `opts=annotation_details`: where annotation ids come from. */
   const detailed: (Exchange | undefined)[] = [];
   if (projectId && projectName) {
-    const page = await s.check(
+    const query = { project_id: projectId, limit: WALK_LIMIT };
+    const page = await s.check(API, 'getTasks', 'by project_id, limit=2', { query }, 'success');
+    judge(s, API, 'getTasks', LIMIT, page, boundsPage('tasks', WALK_LIMIT), { stateful: false });
+    judge(
+      s,
       API,
       'getTasks',
-      'by project_id, limit=2',
-      { query: { project_id: projectId, limit: 2 } },
-      'success',
+      unexpandedName(['project', 'batch']),
+      page,
+      expands('tasks', [], ['project', 'batch']),
     );
+    judge(s, API, 'getTasks', SHORT_FORM, page, shortForm);
     taskId = stringOf(listOf(page, 'tasks')[0]?.task_id);
-    await nextPage(s, 'getTasks', page, { project_id: projectId, limit: 2 });
+    const walked = await walk(s, API, 'getTasks', page, query, { key: 'tasks', id: 'task_id' });
+    judge(
+      s,
+      API,
+      'getTasks',
+      'project_id holds for every task returned (every page of the walk)',
+      walked.pages.at(-1),
+      acrossPages(
+        walked.pages,
+        holds('tasks', 'project', refIs(projectId), ofProject('project_id')),
+      ),
+    );
+    const status = telling(
+      listOf(page, 'tasks'),
+      itemsOfAll(walked.pages, 'tasks'),
+      'status',
+      'completed',
+    );
     const completed = await s.check(
       API,
       'getTasks',
-      'by project_name, status=completed',
-      { query: { project_name: projectName, status: 'completed', limit: 2 } },
+      `by project_name, status=${status}`,
+      { query: { project_name: projectName, status, limit: WALK_LIMIT } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'getTasks',
+      `status=${status} holds for every task returned`,
+      completed,
+      holds('tasks', 'status', equals(status), JSON.stringify(status)),
+    );
+    judge(
+      s,
+      API,
+      'getTasks',
+      'project_name holds for every task returned',
+      completed,
+      holds('tasks', 'project', refIs(projectId), ofProject(`project_name ${projectName}`)),
+    );
     // A completed task shows the most (threads, annotations): prefer it for getTask.
-    taskId = stringOf(listOf(completed, 'tasks')[0]?.task_id) ?? taskId;
+    taskId =
+      stringOf(
+        itemsOfAll([...walked.pages, completed], 'tasks').find(
+          (task) => task.status === 'completed',
+        )?.task_id,
+      ) ?? taskId;
     const everyOpt = await s.check(
       API,
       'getTasks',
       'with expand=project,batch and every opt',
-      { query: { project_id: projectId, limit: 2, expand: ['project', 'batch'], opts: ALL_OPTS } },
+      { query: { ...query, expand: ['project', 'batch'], opts: ALL_OPTS } },
       'success',
     );
     detailed.push(everyOpt);
+    // The same query as the first page: the same tasks, now expanded and with every opt.
+    judge(
+      s,
+      API,
+      'getTasks',
+      expandName(['project', 'batch']),
+      everyOpt,
+      expands('tasks', ['project', 'batch'], [], idsOf(page)),
+    );
+    judgeOpts(s, 'getTasks', everyOpt, page);
+    const byBatch: (Exchange | undefined)[] = [];
+    if (batchId && batchName) {
+      for (const [name, filter] of [
+        ['batch_id', { batch_id: batchId }],
+        ['batch_name', { batch_name: batchName }],
+      ] as const) {
+        const exchange = await s.check(
+          API,
+          'getTasks',
+          `by ${name}`,
+          { query: { ...filter, limit: WALK_LIMIT } },
+          'success',
+        );
+        byBatch.push(exchange);
+        judge(
+          s,
+          API,
+          'getTasks',
+          `${name} holds for every task returned`,
+          exchange,
+          holds('tasks', 'batch', refIs(batchId), `the batch ${JSON.stringify(batchId)} (${name})`),
+        );
+      }
+    } else {
+      s.skip(API, 'getTasks', 'by batch_id and by batch_name', none('batch'));
+    }
+    await windowCheck(s, 'getTasks', {
+      bounds: ['completed_after', 'completed_before'],
+      around: 'a completed task',
+      times: itemsOfAll([...walked.pages, completed, ...byBatch], 'tasks').map(
+        (task) => task.completed_at,
+      ),
+      query,
+      key: 'tasks',
+      field: 'completed_at',
+      items: 'task',
+    });
   } else {
     s.skip(API, 'getTasks', 'by project', none('project'));
   }
-  if (batchId) {
-    await s.check(
-      API,
-      'getTasks',
-      'by batch_id',
-      { query: { batch_id: batchId, limit: 2 } },
-      'success',
-    );
-  } else {
-    s.skip(API, 'getTasks', 'by batch_id', none('batch'));
-  }
-  await rejected(s, 'getTasks', [
-    ['limit=0 is rejected', { ...batchesQuery, limit: 0 }],
-    ['limit=101 is rejected', { ...batchesQuery, limit: 101 }],
-    ['a status outside the enum is rejected', { ...batchesQuery, status: 'not_a_status' }],
-    ['without project or batch filter is rejected', { limit: 2 }],
-    ['a malformed next_token is rejected', { ...batchesQuery, next_token: MALFORMED_TOKEN }],
-    [
-      'a completed_after that is no date-time is rejected',
-      { ...batchesQuery, completed_after: 'yesterday' },
-    ],
+  await refused(s, 'getTasks', [
+    ['limit=0', { ...batchesQuery, limit: 0 }],
+    ['limit=101', { ...batchesQuery, limit: 101 }],
+    ['a status outside the enum', { ...batchesQuery, status: 'not_a_status' }],
+    ['without project or batch filter', { limit: 2 }],
+    ['a malformed next_token', { ...batchesQuery, next_token: MALFORMED_TOKEN }],
+    ['a completed_after that is no date-time', { ...batchesQuery, completed_after: 'yesterday' }],
   ]);
   if (taskId) {
-    await s.check(API, 'getTask', 'by task_id', { query: { task_id: taskId } }, 'success');
-    detailed.unshift(
-      await s.check(
-        API,
-        'getTask',
-        'with every opt',
-        { query: { task_id: taskId, opts: ALL_OPTS } },
-        'success',
-      ),
-    );
-    await s.check(
+    const byId = await s.check(
       API,
       'getTask',
-      'with expand=project,batch',
-      { query: { task_id: taskId, expand: ['project', 'batch'] } },
+      'by task_id',
+      { query: { task_id: taskId } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'getTask',
+      'the task returned has the task_id asked for',
+      byId,
+      holds('', 'task_id', equals(taskId), JSON.stringify(taskId)),
+    );
+    judge(
+      s,
+      API,
+      'getTask',
+      unexpandedName(['project', 'batch']),
+      byId,
+      expands('', [], ['project', 'batch']),
+    );
+    judge(s, API, 'getTask', SHORT_FORM, byId, shortForm);
+    const withOpts = await s.check(
+      API,
+      'getTask',
+      'with expand=batch and every opt',
+      { query: { task_id: taskId, expand: ['batch'], opts: ALL_OPTS } },
+      'success',
+    );
+    detailed.unshift(withOpts);
+    judge(
+      s,
+      API,
+      'getTask',
+      expandName(['batch'], ['project']),
+      withOpts,
+      expands('', ['batch'], ['project'], idsOf(byId)),
+    );
+    judgeOpts(s, 'getTask', withOpts, byId);
   } else {
     s.skip(API, 'getTask', 'by task_id', none('task'));
   }
-  await rejected(s, 'getTask', [
-    ['without task_id is rejected', {}],
-    ['an unknown task_id is rejected', { task_id: missing(runId, 'task') }],
+  await refused(s, 'getTask', [
+    ['without task_id', {}],
+    ['an unknown task_id', { task_id: missing(runId, 'task') }],
     [
-      'an opt outside the enum is rejected',
+      'an opt outside the enum',
       { task_id: taskId ?? missing(runId, 'task'), opts: ['not_an_option'] },
     ],
   ]);
@@ -250,23 +557,27 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
     .map((annotation) => stringOf(annotation.id))
     .find(Boolean);
   if (annotationId) {
-    await s.check(
+    const annotation = await s.check(
       API,
       'getAnnotation',
       'by annotation_id (from a task with opts=annotation_details)',
       { query: { annotation_id: annotationId } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'getAnnotation',
+      'the annotation returned has the annotation_id asked for',
+      annotation,
+      holds('', 'id', equals(annotationId), JSON.stringify(annotationId)),
+    );
   } else {
     s.skip(API, 'getAnnotation', 'by annotation_id', none('annotation with an id'));
   }
-  await rejected(s, 'getAnnotation', [
-    ['without annotation_id is refused with 400', {}, 400],
-    [
-      'an unknown annotation_id is refused with 404',
-      { annotation_id: missing(runId, 'annotation') },
-      404,
-    ],
+  await refused(s, 'getAnnotation', [
+    ['without annotation_id', {}, 400],
+    ['an unknown annotation_id', { annotation_id: missing(runId, 'annotation') }, 404],
   ]);
 
   // Deliveries.
@@ -282,60 +593,100 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
       { query: { project_id: projectId } },
       'success',
     );
-    await s.check(
+    judge(
+      s,
+      API,
+      'getDeliveries',
+      'project_id holds for every delivery returned',
+      deliveries,
+      holds('deliveries', 'project', refIs(projectId), ofProject('project_id')),
+    );
+    judge(
+      s,
+      API,
+      'getDeliveries',
+      unexpandedName(['project']),
+      deliveries,
+      expands('deliveries', [], ['project']),
+    );
+    const expanded = await s.check(
       API,
       'getDeliveries',
       'by project_name with expand=project',
       { query: { project_name: projectName, expand: ['project'] } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'getDeliveries',
+      expandName(['project']),
+      expanded,
+      expands('deliveries', ['project'], [], () => projectId),
+    );
+    judge(
+      s,
+      API,
+      'getDeliveries',
+      'project_name holds for every delivery returned',
+      expanded,
+      holds('deliveries', 'project/name', equals(projectName), JSON.stringify(projectName)),
+    );
+    await windowCheck(s, 'getDeliveries', {
+      bounds: ['delivered_after', 'delivered_before'],
+      around: 'a delivery',
+      times: listOf(deliveries, 'deliveries').map((item) => item.delivered_at),
+      query: { project_id: projectId },
+      key: 'deliveries',
+      field: 'delivered_at',
+      items: 'delivery',
+    });
     const delivery = listOf(deliveries, 'deliveries')[0];
     deliveryId = stringOf(delivery?.id);
     const deliveryName = stringOf(delivery?.name);
     if (deliveryId && deliveryName) {
-      const page = await s.check(
-        API,
-        'getDeliveredTasks',
-        'by delivery_id, limit=2',
-        { query: { delivery_id: deliveryId, limit: 2 } },
-        'success',
-      );
-      await nextPage(s, 'getDeliveredTasks', page, { delivery_id: deliveryId, limit: 2 });
-      await s.check(
-        API,
-        'getDeliveredTasks',
-        'by delivery_name and project_name with expand=delivery',
-        {
-          query: {
-            delivery_name: deliveryName,
-            project_name: projectName,
-            limit: 2,
-            expand: ['delivery'],
-          },
-        },
-        'success',
-      );
+      await planDeliveredTasks(s, { projectId, projectName, deliveryId, deliveryName });
     } else {
       s.skip(API, 'getDeliveredTasks', 'by delivery', none('delivery'));
     }
+    const query = { project_id: projectId, limit: WALK_LIMIT };
     const docs = await s.check(
       API,
       'getDeliveryTasks',
       'by project_id, limit=2',
-      { query: { project_id: projectId, limit: 2 } },
+      { query },
       'success',
     );
     deliveryDocs.push(docs);
-    await nextPage(s, 'getDeliveryTasks', docs, { project_id: projectId, limit: 2 });
+    judge(s, API, 'getDeliveryTasks', LIMIT, docs, boundsPage('docs', WALK_LIMIT), {
+      stateful: false,
+    });
+    judge(
+      s,
+      API,
+      'getDeliveryTasks',
+      'total counts the docs of the page',
+      docs,
+      countsPage('docs'),
+      { stateful: false },
+    );
+    await walk(s, API, 'getDeliveryTasks', docs, query, { key: 'docs', id: 'task_id' });
     if (deliveryId) {
-      deliveryDocs.push(
-        await s.check(
-          API,
-          'getDeliveryTasks',
-          'by project_name and delivery_id',
-          { query: { project_name: projectName, delivery_id: deliveryId, limit: 2 } },
-          'success',
-        ),
+      const byDelivery = await s.check(
+        API,
+        'getDeliveryTasks',
+        'by project_name and delivery_id',
+        { query: { project_name: projectName, delivery_id: deliveryId, limit: WALK_LIMIT } },
+        'success',
+      );
+      deliveryDocs.push(byDelivery);
+      judge(
+        s,
+        API,
+        'getDeliveryTasks',
+        'delivery_id holds for every doc returned',
+        byDelivery,
+        holds('docs', 'delivery_id', equals(deliveryId), JSON.stringify(deliveryId)),
       );
     }
   } else {
@@ -343,17 +694,14 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
     s.skip(API, 'getDeliveredTasks', 'by delivery', none('project'));
     s.skip(API, 'getDeliveryTasks', 'by project', none('project'));
   }
-  await rejected(s, 'getDeliveries', [['without project_id or project_name is rejected', {}]]);
-  await rejected(s, 'getDeliveredTasks', [
-    ['without delivery_id or delivery_name is rejected', { limit: 2 }],
-    [
-      'limit=101 is rejected',
-      { delivery_id: deliveryId ?? missing(runId, 'delivery'), limit: 101 },
-    ],
+  await refused(s, 'getDeliveries', [['without project_id or project_name', {}]]);
+  await refused(s, 'getDeliveredTasks', [
+    ['without delivery_id or delivery_name', { limit: 2 }],
+    ['limit=101', { delivery_id: deliveryId ?? missing(runId, 'delivery'), limit: 101 }],
   ]);
-  await rejected(s, 'getDeliveryTasks', [
-    ['without project_id or project_name is rejected', { limit: 2 }],
-    ['a status outside the enum is rejected', { ...batchesQuery, status: 'not_a_status' }],
+  await refused(s, 'getDeliveryTasks', [
+    ['without project_id or project_name', { limit: 2 }],
+    ['a status outside the enum', { ...batchesQuery, status: 'not_a_status' }],
   ]);
 
   // Response schemas, by the response_schema_id of a delivered task.
@@ -362,13 +710,21 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
     .map((doc) => stringOf(doc.response_schema_id))
     .find(Boolean);
   if (schemaId) {
-    await s.check(
+    const schema = await s.check(
       API,
       'getSchema',
       "by a delivered task's response_schema_id",
       { query: { schema_id: schemaId } },
       'success',
       { assert: schemaJsonParses },
+    );
+    judge(
+      s,
+      API,
+      'getSchema',
+      'the schema returned has the schema_id asked for',
+      schema,
+      holds('', 'schema/id', equals(schemaId), JSON.stringify(schemaId)),
     );
   } else {
     s.skip(
@@ -378,93 +734,152 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
       none('delivered task with a response_schema_id'),
     );
   }
-  await rejected(s, 'getSchema', [
-    ['without schema_id is refused with 400', {}, 400],
-    ['an unknown schema_id is refused with 404', { schema_id: missing(runId, 'schema') }, 404],
+  await refused(s, 'getSchema', [
+    ['without schema_id', {}, 400],
+    ['an unknown schema_id', { schema_id: missing(runId, 'schema') }, 404],
   ]);
 
   await planDatasets(s, context);
+  const v1 = await planV1(s, { ...context, projectName });
 
-  // v1 tasks.
-  s.info('scale: v1 tasks');
-  const v1 = await s.check(API, 'listV1Tasks', 'limit=2', { query: { limit: 2 } }, 'success');
-  const v1Task = listOf(v1, 'docs')[0];
-  const v1TaskId = stringOf(v1Task?.task_id);
-  if (objectOf(v1?.body)?.has_more === true) {
-    await nextPage(s, 'listV1Tasks', v1, { limit: 2 });
-  } else {
-    s.skip(API, 'listV1Tasks', 'next page', 'the first page was the last (has_more is false)');
-  }
-  const v1Project = refOf(v1Task?.project, 'name') ?? projectName;
-  if (v1Project) {
-    await s.check(
-      API,
-      'listV1Tasks',
-      'by project name',
-      { query: { project: v1Project, limit: 2 } },
-      'success',
-    );
-  }
-  const v1Completed = await s.check(
-    API,
-    'listV1Tasks',
-    'status=completed',
-    { query: { status: 'completed', limit: 2 } },
-    'success',
-  );
-  await rejected(s, 'listV1Tasks', [
-    ['limit=0 is rejected', { limit: 0 }],
-    ['limit=101 is rejected', { limit: 101 }],
-    ['a status outside the enum is rejected', { status: 'not_a_status' }],
-    ['a type outside the enum is rejected', { type: 'not_a_task_type' }],
-  ]);
-  if (v1TaskId) {
-    await s.check(
-      API,
-      'getV1Task',
-      'by task_id',
-      { path: `/v1/task/${encodeURIComponent(v1TaskId)}` },
-      'success',
-    );
-  } else {
-    s.skip(API, 'getV1Task', 'by task_id', none('v1 task'));
-  }
-  await s.check(
-    API,
-    'getV1Task',
-    'an unknown task_id is rejected',
-    { path: `/v1/task/${missing(runId, 'task')}` },
-    'rejected',
-  );
-
-  // Writes.
-  const writeOperations = [
-    'createChatTask',
-    'setTaskMetadata',
-    ...V1_CREATE_OPERATIONS.map((operation) => operation.operationId),
-    'setV1TaskMetadata',
-    'setV1TaskUniqueId',
-    'deleteV1TaskUniqueId',
-    'replaceV1TaskTags',
-    'addV1TaskTags',
-    'deleteV1TaskTags',
-    'auditV1Task',
-    'cancelV1Task',
-  ];
+  // Writes: a chat task (v2); the v1 writes are planV1's.
   if (!context.allowWrites) {
-    for (const operationId of writeOperations) {
+    for (const operationId of ['createChatTask', 'setTaskMetadata']) {
       s.skip(API, operationId, 'write checks', WRITES_OFF);
     }
-    return;
+  } else {
+    await planChatWrites(s, { ...context, projectId, projectName });
   }
+  await v1.writes();
+}
+
+/** getDeliveredTasks: a delivery's page (walked), by name with expand=delivery and every opt. */
+async function planDeliveredTasks(
+  s: Session,
+  ids: { projectId: string; projectName: string; deliveryId: string; deliveryName: string },
+): Promise<void> {
+  const { projectId, projectName, deliveryId, deliveryName } = ids;
+  const query = { delivery_id: deliveryId, limit: WALK_LIMIT };
+  const page = await s.check(
+    API,
+    'getDeliveredTasks',
+    'by delivery_id, limit=2',
+    { query },
+    'success',
+  );
+  judge(s, API, 'getDeliveredTasks', LIMIT, page, boundsPage('tasks', WALK_LIMIT), {
+    stateful: false,
+  });
+  judge(
+    s,
+    API,
+    'getDeliveredTasks',
+    unexpandedName(['delivery', 'project', 'batch']),
+    page,
+    all(expands('', [], ['delivery']), expands('tasks', [], ['project', 'batch'])),
+  );
+  judge(s, API, 'getDeliveredTasks', SHORT_FORM, page, shortForm);
+  const walked = await walk(s, API, 'getDeliveredTasks', page, query, {
+    key: 'tasks',
+    id: 'task_id',
+  });
+  judge(
+    s,
+    API,
+    'getDeliveredTasks',
+    'delivery_id names the delivery of every page of the walk',
+    walked.pages.at(-1),
+    // `delivery` is optional in this response: a page without it is not judged.
+    acrossPages(
+      walked.pages,
+      holds(
+        '',
+        'delivery',
+        (value) => value === undefined || refIs(deliveryId)(value),
+        `the delivery ${JSON.stringify(deliveryId)}`,
+      ),
+    ),
+  );
+  // The same delivery (and page) by name: now with the delivery expanded and every opt.
+  const byName = await s.check(
+    API,
+    'getDeliveredTasks',
+    'by delivery_name and project_name with expand=delivery and every opt',
+    {
+      query: {
+        delivery_name: deliveryName,
+        project_name: projectName,
+        limit: WALK_LIMIT,
+        expand: ['delivery'],
+        opts: ALL_OPTS,
+      },
+    },
+    'success',
+  );
+  judge(
+    s,
+    API,
+    'getDeliveredTasks',
+    expandName(['delivery'], ['project', 'batch']),
+    byName,
+    all(
+      expands('', ['delivery'], [], () => deliveryId),
+      expands('tasks', [], ['project', 'batch']),
+    ),
+  );
+  judge(
+    s,
+    API,
+    'getDeliveredTasks',
+    'delivery_name names the delivery of the page',
+    byName,
+    holds('', 'delivery/name', equals(deliveryName), JSON.stringify(deliveryName)),
+  );
+  judge(
+    s,
+    API,
+    'getDeliveredTasks',
+    'project_name holds for every task returned',
+    byName,
+    holds('tasks', 'project', refIs(projectId), `the project ${JSON.stringify(projectId)}`),
+  );
+  judgeOpts(s, 'getDeliveredTasks', byName, page);
+}
+
+/** The metadata of a v2 task (or batch) has `expected`'s keys and values, and no `absent` key. */
+export function metadataIs(expected: Json, absent: string[] = []) {
+  return (body: unknown): Violation[] => {
+    const metadata = objectOf(objectOf(body)?.metadata);
+    return [
+      ...Object.entries(expected)
+        .filter(([key, value]) => metadata?.[key] !== value)
+        .map(([key, value]) =>
+          semantic(`/metadata/${key}`, 'state', JSON.stringify(value), metadata?.[key]),
+        ),
+      ...absent
+        .filter((key) => metadata?.[key] !== undefined)
+        .map((key) => semantic(`/metadata/${key}`, 'state', '(absent: replaced)', metadata?.[key])),
+    ];
+  };
+}
+
+/**
+ * Creates a chat task (and a 409 for its unique_id), merges a key into its metadata, replaces
+ * the metadata, and reads the task back: each write's effect is a check of its own.
+ */
+async function planChatWrites(
+  s: Session,
+  context: PlanContext & { projectId?: string; projectName?: string },
+): Promise<void> {
+  const { runId, projectId, projectName } = context;
   s.info('scale: writes');
-  const uniqueId = `scale-contracts-${runId}`;
+  const run = { scale_contracts_run: runId };
   if (projectName) {
     const chatBody = {
       project_name: projectName,
       template_variables: { prompt: 'scale-contracts verify: contract check' },
-      metadata: { scale_contracts_run: runId },
-      unique_id: `${uniqueId}-chat`,
+      metadata: run,
+      unique_id: `scale-contracts-${runId}-chat`,
     };
     const chat = await s.check(
       API,
@@ -473,200 +888,90 @@ export async function planScale(s: Session, context: PlanContext): Promise<void>
       { body: chatBody },
       'success',
     );
-    await s.check(
+    judge(
+      s,
       API,
       'createChatTask',
-      'a repeated unique_id is refused with 409',
-      { body: chatBody },
-      409,
+      'a created chat task reads back as written (project, metadata)',
+      chat,
+      all(
+        projectId
+          ? holds(
+              '',
+              'project',
+              refIs(projectId),
+              `the project ${JSON.stringify(projectId)}`,
+              'state',
+            )
+          : () => [],
+        metadataIs(run),
+      ),
     );
+    await refuse(s, API, 'createChatTask', 'a repeated unique_id', { body: chatBody }, 409);
     const chatId = stringOf(objectOf(chat?.body)?.task_id);
     if (chatId) {
-      await s.check(
+      const merged = await s.check(
         API,
         'setTaskMetadata',
-        'merge metadata into the created task',
-        { body: { task_id: chatId, metadata: { scale_contracts_run: runId }, merge: true } },
+        'merge a key into the created task (merge=true)',
+        { body: { task_id: chatId, metadata: { scale_contracts_step: 'merged' }, merge: true } },
         'success',
       );
+      judge(
+        s,
+        API,
+        'setTaskMetadata',
+        'merge=true keeps the metadata it was created with and adds the key',
+        merged,
+        metadataIs({ ...run, scale_contracts_step: 'merged' }),
+      );
+      const replaced = await s.check(
+        API,
+        'setTaskMetadata',
+        'replace its metadata (no merge)',
+        { body: { task_id: chatId, metadata: run } },
+        'success',
+      );
+      judge(
+        s,
+        API,
+        'setTaskMetadata',
+        'without merge, the metadata is replaced by the one sent',
+        replaced,
+        metadataIs(run, ['scale_contracts_step']),
+      );
+      await s.check(
+        API,
+        'getTask',
+        'the created chat task reads back by task_id with the metadata last set',
+        { query: { task_id: chatId } },
+        'success',
+        {
+          stateful: true,
+          assert: (exchange) =>
+            [
+              ...holds(
+                '',
+                'task_id',
+                equals(chatId),
+                JSON.stringify(chatId),
+                'state',
+              )(exchange.body),
+              ...metadataIs(run, ['scale_contracts_step'])(exchange.body),
+            ] as Violation[],
+        },
+      );
     } else {
-      s.skip(API, 'setTaskMetadata', 'merge metadata into the created task', none('created task'));
+      s.skip(API, 'setTaskMetadata', 'the metadata of the created task', none('created task'));
     }
   } else {
     s.skip(API, 'createChatTask', 'create a chat task', none('project'));
-    s.skip(API, 'setTaskMetadata', 'merge metadata into the created task', none('project'));
+    s.skip(API, 'setTaskMetadata', 'the metadata of the created task', none('project'));
   }
-  await s.check(
-    API,
-    'createChatTask',
-    'without a project is rejected',
-    { body: { template_variables: { prompt: 'x' } } },
-    'rejected',
-  );
-  await s.check(
-    API,
-    'setTaskMetadata',
-    'without task_id is rejected',
-    { body: { metadata: {} } },
-    'rejected',
-  );
-
-  const categorization = listOf(v1, 'docs').find((task) => task.type === 'categorization');
-  const createProject = refOf(categorization?.project, 'name') ?? v1Project;
-  const v1Body = {
-    ...(createProject ? { project: createProject } : {}),
-    instruction: 'scale-contracts verify: contract check',
-    attachment_type: 'text',
-    attachment: 'scale-contracts verify',
-    categories: ['conforms', 'drifts'],
-    metadata: { scale_contracts_run: runId },
-    unique_id: `${uniqueId}-v1`,
-  };
-  const created = await s.check(
-    API,
-    CREATE_CATEGORIZATION,
-    'create a categorization task',
-    { body: v1Body },
-    'success',
-  );
-  await s.check(
-    API,
-    CREATE_CATEGORIZATION,
-    'a repeated unique_id is refused with 409',
-    { body: v1Body },
-    409,
-  );
-  const { categories: _categories, ...withoutCategories } = v1Body;
-  await s.check(
-    API,
-    CREATE_CATEGORIZATION,
-    'without categories is rejected',
-    { body: { ...withoutCategories, unique_id: `${uniqueId}-no-categories` } },
-    'rejected',
-  );
-  await s.check(
-    API,
-    CREATE_CATEGORIZATION,
-    'a task type without a path is refused with 404',
-    { path: '/v1/task/not_a_task_type', body: { ...v1Body, unique_id: `${uniqueId}-bad-type` } },
-    404,
-  );
-  // Every other type's path exists and wants a key. Creating one task of each type on a live
-  // account would cost money (and need projects set up per type), so each gets a request that
-  // cannot create anything: no credential, no body.
-  for (const { operationId } of V1_CREATE_OPERATIONS) {
-    if (operationId !== CREATE_CATEGORIZATION) {
-      await s.check(API, operationId, 'no API key is refused with 401', { auth: 'none' }, 401);
-    }
-  }
-  const createdId = stringOf(objectOf(created?.body)?.task_id);
-  const task = (id: string, suffix = '') => `/v1/task/${encodeURIComponent(id)}${suffix}`;
-  if (createdId) {
-    await s.check(
-      API,
-      'setV1TaskMetadata',
-      'replace the metadata of the created task',
-      { path: task(createdId, '/setMetadata'), body: { scale_contracts_run: runId } },
-      'success',
-    );
-    await s.check(
-      API,
-      'setV1TaskUniqueId',
-      'set a unique_id',
-      { path: task(createdId, '/unique_id'), body: { unique_id: `${uniqueId}-v1-renamed` } },
-      'success',
-    );
-    await s.check(
-      API,
-      'setV1TaskUniqueId',
-      'without unique_id is rejected',
-      { path: task(createdId, '/unique_id'), body: {} },
-      'rejected',
-    );
-    await s.check(
-      API,
-      'deleteV1TaskUniqueId',
-      'clear the unique_id',
-      { path: task(createdId, '/unique_id') },
-      'success',
-    );
-    await s.check(
-      API,
-      'replaceV1TaskTags',
-      'replace the tags',
-      { path: task(createdId, '/tags'), body: ['scale-contracts', `run-${runId}`] },
-      'success',
-    );
-    await s.check(
-      API,
-      'replaceV1TaskTags',
-      'a body that is not an array is rejected',
-      { path: task(createdId, '/tags'), body: { tags: ['scale-contracts'] } },
-      'rejected',
-    );
-    await s.check(
-      API,
-      'addV1TaskTags',
-      'add a tag',
-      { path: task(createdId, '/tags'), body: ['scale-contracts-added'] },
-      'success',
-    );
-    await s.check(
-      API,
-      'deleteV1TaskTags',
-      'remove the added tag',
-      { path: task(createdId, '/tags'), body: ['scale-contracts-added'] },
-      'success',
-    );
-    await s.check(
-      API,
-      'cancelV1Task',
-      'cancel the created task',
-      { path: task(createdId, '/cancel'), query: { clear_unique_id: true } },
-      'success',
-    );
-    await s.check(
-      API,
-      'cancelV1Task',
-      'cancel it again (idempotent)',
-      { path: task(createdId, '/cancel') },
-      'success',
-    );
-  } else {
-    for (const operationId of writeOperations.slice(3, 9)) {
-      s.skip(API, operationId, 'on the created task', none('created v1 task'));
-    }
-    s.skip(API, 'cancelV1Task', 'cancel the created task', none('created v1 task'));
-  }
-  await s.check(
-    API,
-    'cancelV1Task',
-    'an unknown task_id is rejected',
-    { path: task(missing(runId, 'task'), '/cancel') },
-    'rejected',
-  );
-  const completedId = stringOf(listOf(v1Completed, 'docs')[0]?.task_id);
-  if (completedId) {
-    await s.check(
-      API,
-      'auditV1Task',
-      'accept a completed task',
-      {
-        path: task(completedId, '/audit'),
-        body: { accepted: true, comments: 'scale-contracts verify: contract check' },
-      },
-      'success',
-    );
-    await s.check(
-      API,
-      'auditV1Task',
-      'without accepted is rejected',
-      { path: task(completedId, '/audit'), body: { comments: 'no decision' } },
-      'rejected',
-    );
-  } else {
-    s.skip(API, 'auditV1Task', 'accept a completed task', none('completed v1 task'));
-  }
+  await refuse(s, API, 'createChatTask', 'without a project', {
+    body: { template_variables: { prompt: 'x' } },
+  });
+  await refuse(s, API, 'setTaskMetadata', 'without task_id', { body: { metadata: {} } });
 }
 
 /** `schema.json` is a JSON Schema serialized to a string: it must parse (to an object or a boolean). */

@@ -1,5 +1,7 @@
 import type { PlanContext } from './plan-scale.js';
+import { equals, holds, itemsOf, judge, refuse, semantic } from './plan-semantics.js';
 import type { Session } from './session.js';
+import type { Violation } from './types.js';
 
 const API = 'sgp';
 const WRITES_OFF = 'writes not allowed (allowWrites / --allow-writes)';
@@ -30,17 +32,19 @@ export async function planSgp(
   const first = evaluationIds[0] ?? PLACEHOLDER_EVALUATION;
   const missingTask = `scale-contracts-missing-task-${runId}`;
 
-  await s.check(
+  await refuse(
+    s,
     API,
     'claimEvaluationTask',
-    'no API key is refused with 401',
+    'no API key',
     { path: path(first, '/claim-task'), auth: 'none', body: {} },
     401,
   );
-  await s.check(
+  await refuse(
+    s,
     API,
     'batchAssignEvaluationTasks',
-    'a wrong API key is refused with 401',
+    'a wrong API key',
     { path: path(first, '/tasks/batch-assign'), auth: 'wrong', body: { task_ids: [missingTask] } },
     401,
   );
@@ -61,33 +65,42 @@ export async function planSgp(
     const of = evaluationIds.length > 1 ? ` (evaluation ${evaluation})` : '';
     s.info(`sgp: evaluation ${evaluation}`);
     const assign = path(evaluation, '/tasks/batch-assign');
-    await s.check(
+    const inBody = { part: 'body', suffix: of } as const;
+    await refuse(
+      s,
       API,
       'batchAssignEvaluationTasks',
-      `empty task_ids is rejected${of}`,
+      'empty task_ids',
       { path: assign, body: { task_ids: [] } },
       'rejected',
+      inBody,
     );
-    await s.check(
+    await refuse(
+      s,
       API,
       'batchAssignEvaluationTasks',
-      `task_ids that is not an array is rejected${of}`,
+      'task_ids that is not an array',
       { path: assign, body: { task_ids: missingTask } },
       'rejected',
+      inBody,
     );
-    await s.check(
+    await refuse(
+      s,
       API,
       'batchAssignEvaluationTasks',
-      `without a body is rejected${of}`,
+      'without a body',
       { path: assign },
       'rejected',
+      inBody,
     );
-    await s.check(
+    await refuse(
+      s,
       API,
       'updateEvaluationTask',
-      `an assigned_to that is not a string is rejected${of}`,
+      'an assigned_to that is not a string',
       { path: path(evaluation, `/tasks/${missingTask}`), body: { assigned_to: 5 } },
       'rejected',
+      inBody,
     );
 
     if (!context.allowWrites) {
@@ -108,12 +121,31 @@ export async function planSgp(
       { path: claim, body: {} },
       'success',
     );
-    await s.check(
+    // The claim sent no task_type: the server's default is EVALUATION_ANNOTATION.
+    judge(
+      s,
       API,
       'claimEvaluationTask',
-      `a task_type outside the enum is rejected${of}`,
+      `without task_type, the claimed task is an EVALUATION_ANNOTATION${of}`,
+      claimed,
+      (body) =>
+        body === null
+          ? { skip: 'nothing left to claim (claim returned null)' }
+          : holds(
+              '',
+              'task_type',
+              equals('EVALUATION_ANNOTATION'),
+              '"EVALUATION_ANNOTATION" (the default task_type)',
+            )(body),
+    );
+    await refuse(
+      s,
+      API,
+      'claimEvaluationTask',
+      'a task_type outside the enum',
       { path: claim, query: { task_type: 'NOT_A_TASK_TYPE' }, body: {} },
       'rejected',
+      { part: 'query', suffix: of },
     );
     const task = objectOf(claimed?.body);
     const taskId = stringOf(task?.id);
@@ -131,7 +163,7 @@ export async function planSgp(
       s.skip(API, 'batchAssignEvaluationTasks', `assign the claimed task${of}`, reason);
       continue;
     }
-    await s.check(
+    const updated = await s.check(
       API,
       'updateEvaluationTask',
       `reassign the claimed task to its assignee${of}`,
@@ -141,12 +173,79 @@ export async function planSgp(
       },
       'success',
     );
-    await s.check(
+    judge(
+      s,
+      API,
+      'updateEvaluationTask',
+      `the reassigned task reads back as written (its id, assigned_to)${of}`,
+      updated,
+      (body) =>
+        body === null
+          ? { skip: 'the update returned null (no task was updated)' }
+          : assignedTo([{ pointer: '', item: objectOf(body) ?? {} }], [taskId], user),
+    );
+    const assigned = await s.check(
       API,
       'batchAssignEvaluationTasks',
       `assign the claimed task to its assignee${of}`,
       { path: assign, body: { task_ids: [taskId], assigned_to: user } },
       'success',
     );
+    judge(
+      s,
+      API,
+      'batchAssignEvaluationTasks',
+      `the tasks returned are the ones asked for, assigned to the user${of}`,
+      assigned,
+      (body) =>
+        body === null
+          ? { skip: 'the batch-assign returned null (no task was assigned)' }
+          : assignedTo(
+              itemsOf({ tasks: body }, 'tasks').map(({ pointer, item }) => ({
+                pointer: pointer.replace(/^\/tasks/, ''),
+                item,
+              })),
+              [taskId],
+              user,
+            ),
+    );
   }
+}
+
+/** Each task is one of `ids` (and every id is there), assigned to `user` (an id or a user object). */
+function assignedTo(
+  tasks: { pointer: string; item: Record<string, unknown> }[],
+  ids: string[],
+  user: string,
+): Violation[] {
+  const found: Violation[] = [];
+  for (const { pointer, item } of tasks) {
+    if (!ids.includes(item.id as string)) {
+      found.push(
+        semantic(
+          `${pointer}/id`,
+          'state',
+          `one of ${JSON.stringify(ids)} (the task_ids sent)`,
+          item.id,
+        ),
+      );
+    }
+    const to = stringOf(item.assigned_to) ?? stringOf(objectOf(item.assigned_to)?.id);
+    if (to !== user) {
+      found.push(
+        semantic(
+          `${pointer}/assigned_to`,
+          'state',
+          `${JSON.stringify(user)} (the assigned_to sent)`,
+          item.assigned_to,
+        ),
+      );
+    }
+  }
+  for (const id of ids.filter((wanted) => !tasks.some(({ item }) => item.id === wanted))) {
+    found.push(
+      semantic('', 'state', `the task ${JSON.stringify(id)} among those returned`, undefined),
+    );
+  }
+  return found;
 }

@@ -1,6 +1,8 @@
 import type { CheckResult, OperationReport, Report } from './types.js';
 import { formatViolation } from './violations.js';
 
+export { escapeHtml, toHtml } from './report-html.js';
+
 export interface FormatTextOptions {
   /** Only the failed checks (and the operations holding them), then the totals. */
   failuresOnly?: boolean;
@@ -17,10 +19,36 @@ function checkLine(check: CheckResult, width: number): string {
   return `  ${check.ok ? '✓' : '✗'} ${check.name.padEnd(width)}  ${check.request} → ${status}`;
 }
 
-/** A one-line summary: `62 checks: 61 passed, 1 failed, 0 skipped`. */
+/**
+ * A one-line summary: `62 checks: 61 passed, 1 failed, 0 skipped`; the skipped checks that
+ * were not counted or not run are named: `… 30 skipped (14 not counted: no positive control;
+ * 9 not run)`.
+ */
 export function summaryLine(report: Report): string {
-  const { checks, passed, failed, skipped } = report.totals;
-  return `${checks} checks: ${passed} passed, ${failed} failed, ${skipped} skipped`;
+  const { checks, passed, failed, skipped, notCounted = 0, notRun = 0 } = report.totals;
+  const parts = [
+    ...(notCounted > 0 ? [`${notCounted} not counted: no positive control`] : []),
+    ...(notRun > 0 ? [`${notRun} not run`] : []),
+  ];
+  return `${checks} checks: ${passed} passed, ${failed} failed, ${skipped} skipped${parts.length > 0 ? ` (${parts.join('; ')})` : ''}`;
+}
+
+/**
+ * How a run that did not simply end went, in one line (`could not start: …`, `stopped early
+ * (deadline): …; partial report`, `suite error: …`), or undefined for a run that ended.
+ */
+export function outcomeLine(report: Report): string | undefined {
+  switch (report.outcome) {
+    case 'could-not-start':
+      return `could not start: ${report.cause ?? 'the preflight failed'}`;
+    case 'deadline':
+    case 'interrupted':
+      return `stopped early (${report.outcome}): ${report.cause ?? report.outcome}; partial report`;
+    case 'suite-error':
+      return `suite error: ${report.cause ?? 'the suite crashed'}; partial report`;
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -38,6 +66,16 @@ export function formatText(report: Report, options: FormatTextOptions = {}): str
   lines.push(
     `${report.requests} requests in ${seconds(report.durationMs)}, writes ${report.writes ? 'allowed' : 'not allowed'}${report.stateless ? ', stateless' : ''}, started ${report.startedAt}`,
   );
+  const outcome = outcomeLine(report);
+  if (outcome !== undefined) {
+    lines.push(outcome);
+  }
+  if (report.fuzz) {
+    const { seed, requests, findings, refused } = report.fuzz;
+    lines.push(
+      `fuzz: seed ${seed} (replay: --fuzz --seed ${seed}), ${requests} requests, ${findings} finding${findings === 1 ? '' : 's'}, ${refused} valid request${refused === 1 ? '' : 's'} refused by rules the schema does not state`,
+    );
+  }
   for (const operation of report.operations) {
     if (options.failuresOnly && !operationFailed(operation)) {
       continue;
@@ -56,6 +94,9 @@ export function formatText(report: Report, options: FormatTextOptions = {}): str
       lines.push(checkLine(check, width));
       for (const violation of check.violations) {
         lines.push(`      ${formatViolation(violation)}`);
+      }
+      if (check.reproducer) {
+        lines.push(`      reproduce: ${check.reproducer}`);
       }
     }
   }
@@ -123,10 +164,23 @@ const attributes = (values: Record<string, string | number>) =>
  */
 export function toJUnit(report: Report): string {
   const { checks, failed, skipped } = report.totals;
+  // A run that could not start, was cut short or crashed is an error of its own, so that no CI
+  // reads a partial or empty report as a pass.
+  const outcome = outcomeLine(report);
+  const errors = outcome === undefined ? 0 : 1;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: `scale-contracts verify ${report.api}`, tests: checks, failures: failed, errors: 0, skipped, time: (report.durationMs / 1000).toFixed(3), timestamp: report.startedAt })}>`,
+    `<testsuites${attributes({ name: `scale-contracts verify ${report.api}`, tests: checks + errors, failures: failed, errors, skipped, time: (report.durationMs / 1000).toFixed(3), timestamp: report.startedAt })}>`,
   ];
+  if (outcome !== undefined) {
+    lines.push(
+      `  <testsuite${attributes({ name: 'scale-contracts.run', tests: 1, failures: 0, errors: 1, skipped: 0, timestamp: report.startedAt })}>`,
+      `    <testcase${attributes({ classname: 'scale-contracts.run', name: `outcome: ${report.outcome}` })}>`,
+      `      <error${attributes({ message: outcome, type: String(report.outcome) })}/>`,
+      '    </testcase>',
+      '  </testsuite>',
+    );
+  }
   for (const operation of report.operations) {
     const suiteFailures = operation.checks.filter((check) => !check.ok).length;
     const suiteSkipped = operation.checks.filter((check) => check.skipped !== undefined).length;
@@ -151,6 +205,7 @@ export function toJUnit(report: Report): string {
         const body = [
           `${check.request} → ${check.status ?? 'no response'}`,
           ...check.violations.map(formatViolation),
+          ...(check.reproducer ? [`reproduce: ${check.reproducer}`] : []),
         ].join('\n');
         lines.push(
           `${head}>`,

@@ -1,6 +1,7 @@
 import type { OperationResult } from '@scale-contracts/validators/scale';
 import * as scale from '@scale-contracts/validators/scale';
 import * as sgp from '@scale-contracts/validators/sgp';
+import { guardFetch, RequestFailure } from './http.js';
 import type { createPacer } from './pacer.js';
 import { redactText, redactValue } from './redact.js';
 import type {
@@ -88,6 +89,11 @@ export interface Exchange {
   /** The parsed JSON body; undefined when there was none or it was not JSON. */
   body: unknown;
   text: string;
+  /**
+   * Set when the body was larger than `maxBodyBytes`: it was not read to the end, `body` is
+   * undefined and `text` empty; the check records a `size` violation (the message says why).
+   */
+  oversize?: string;
 }
 
 /** Where one API lives and how to authenticate to it. */
@@ -110,6 +116,13 @@ export interface SessionOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Waits before retrying a 429 (injectable for tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** The most body bytes (decompressed) read from one response. Default {@link DEFAULT_MAX_BODY_BYTES}. */
+  maxBodyBytes?: number;
+  /**
+   * The run's stop (deadline, interruption): its reason, a string, says why. Once it aborts, the
+   * request in flight ends and every check recorded after it is "not run: <reason>".
+   */
+  stop?: AbortSignal;
   /**
    * Run only the checks a stateless, spec-driven server (a mock answering from the spec's
    * examples) can pass; the others are recorded as skipped with {@link NEEDS_STATE}. See
@@ -134,6 +147,36 @@ export interface CheckOptions {
 
 /** Why a check is skipped in stateless mode. */
 export const NEEDS_STATE = 'needs server state';
+
+/** The start of the reason of a check the run did not get to (deadline, interruption). */
+export const NOT_RUN = 'not run';
+
+/**
+ * Why a negative check that passed is not counted: no positive check of its operation passed in
+ * the run, so its 4xx proves nothing (a wrong key, a proxy or an outage answers 4xx to all).
+ */
+export const NO_POSITIVE_CONTROL = 'no positive control passed for';
+
+/** Default cap on the bytes read from one response body (after decompression): 20 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+
+/** What a check proves when it passes: that the operation works, or that it refuses. */
+type Role = 'positive' | 'negative';
+const roleOf = (expect: Expectation): Role | undefined =>
+  expect === 'success' || (typeof expect === 'number' && expect < 400)
+    ? 'positive'
+    : expect === 'rejected' || (typeof expect === 'number' && expect >= 400)
+      ? 'negative'
+      : undefined;
+
+/** The operations of a finished (or stopped) run, with positive controls applied. */
+export interface SessionResults {
+  operations: OperationReport[];
+  /** Negative checks that passed without a positive control (recorded as skipped). */
+  notCounted: number;
+  /** Checks the run did not get to (recorded as skipped, `not run: ...`). */
+  notRun: number;
+}
 
 /** A made-up credential, for the "wrong key is refused" checks. */
 export const WRONG_KEY = 'scale-contracts-not-a-real-key';
@@ -160,9 +203,40 @@ export class Session {
   readonly operations: OperationReport[] = [];
   private readonly byId = new Map<string, OperationReport>();
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Every request goes through it: a per-request timer, the body cap, the stop signal. */
+  private readonly fetch: SessionOptions['fetch'];
+  /** What each recorded check proves when it passes (see {@link results}). */
+  private readonly roles = new WeakMap<CheckResult, Role>();
+  /** The checks recorded when the run was stopped (see {@link results}). */
+  private atStop: Set<CheckResult> | undefined;
+  /** The check being run (`getTask: by task_id`), for a suite error's message. */
+  current: string | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.fetch = guardFetch(options.fetch, {
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      stop: options.stop,
+    });
+    const stopped = () => {
+      this.atStop = new Set(this.operations.flatMap((operation) => operation.checks));
+    };
+    if (options.stop?.aborted) {
+      stopped();
+    }
+    options.stop?.addEventListener('abort', stopped, { once: true });
+  }
+
+  /** Why the run was stopped (deadline, interruption), or undefined while it runs. */
+  get stopped(): string | undefined {
+    const stop = this.options.stop;
+    return stop?.aborted ? String(stop.reason ?? 'stopped') : undefined;
+  }
+
+  /** True when only the checks a stateless server can pass run (`stateless`). */
+  get stateless(): boolean {
+    return this.options.stateless ?? false;
   }
 
   /** Emits an informational progress line. */
@@ -170,14 +244,18 @@ export class Session {
     this.options.onProgress?.({ kind: 'info', message: redactText(message, this.options.secrets) });
   }
 
-  /** Records a check that did not run, with the reason. */
+  /**
+   * Records a check that did not run, with the reason. Once the run is stopped, the reason is
+   * the stop's (a check with nothing to chain from then, is so because the run stopped).
+   */
   skip(api: Api, operationId: string, name: string, reason: string, spec: RequestSpec = {}): void {
+    const stopped = this.stopped;
     this.record(api, operationId, {
       name,
       request: this.describe(api, operationId, spec),
       status: null,
       ok: true,
-      skipped: reason,
+      skipped: stopped === undefined ? reason : `${NOT_RUN}: ${stopped}`,
       violations: [],
     });
   }
@@ -196,6 +274,11 @@ export class Session {
     options: CheckOptions = {},
   ): Promise<Exchange | undefined> {
     const request = this.describe(api, operationId, spec);
+    if (this.stopped !== undefined) {
+      this.skip(api, operationId, name, NOT_RUN, spec);
+      return undefined;
+    }
+    this.current = `${operationId}: ${name}`;
     if (this.options.stateless && this.needsServerState(api, operationId, spec, expect, options)) {
       this.record(api, operationId, {
         name,
@@ -222,11 +305,27 @@ export class Session {
     let violations: Violation[];
     try {
       exchange = await this.send(api, operationId, spec);
-      violations = assess(api, operationId, exchange, expect);
-      if (options.assert && !violations.some((violation) => violation.keyword === 'status')) {
-        violations.push(...options.assert(exchange));
+      if (exchange.oversize !== undefined) {
+        violations = oversized(api, operationId, exchange, expect);
+      } else {
+        violations = assess(api, operationId, exchange, expect);
+        if (options.assert && !violations.some((violation) => violation.keyword === 'status')) {
+          violations.push(...options.assert(exchange));
+        }
       }
     } catch (error) {
+      if (error instanceof RequestFailure && error.kind === 'stopped') {
+        // The run stopped while this request waited for its answer: not run, not a violation.
+        this.record(api, operationId, {
+          name,
+          request,
+          status: null,
+          ok: true,
+          skipped: `${NOT_RUN}: ${this.stopped ?? 'stopped'} (while waiting for the response)`,
+          violations: [],
+        });
+        return undefined;
+      }
       violations = [
         {
           pointer: '',
@@ -236,21 +335,102 @@ export class Session {
         },
       ];
     }
-    this.record(api, operationId, {
-      name,
-      request,
-      status: exchange?.status ?? null,
-      ok: violations.length === 0,
-      violations,
-    });
+    this.record(
+      api,
+      operationId,
+      {
+        name,
+        request,
+        status: exchange?.status ?? null,
+        ok: violations.length === 0,
+        violations,
+      },
+      roleOf(expect),
+    );
     return exchange;
+  }
+
+  /**
+   * Sends a request that is no check (the preflight): paced and counted like any other, 429s
+   * waited out, the body capped; nothing recorded. Throws a {@link RequestFailure} when no
+   * response came.
+   */
+  probe(api: Api, operationId: string, spec: RequestSpec): Promise<Exchange> {
+    return this.send(api, operationId, spec);
+  }
+
+  /**
+   * The operations as the report shows them, with two rules applied:
+   *
+   * - **Positive controls.** A negative check (a 4xx expected) that passed counts only when a
+   *   positive check (a 2xx or 3xx expected) of the same operation passed in the same run.
+   *   Otherwise its 4xx proves nothing: a wrong key, an outage or a proxy answers 4xx to
+   *   everything. It is recorded as skipped, `no positive control passed for <operationId>`,
+   *   keeping the status it got. A negative check that failed stays failed: a 2xx, a 5xx or an
+   *   undocumented status to an invalid request is a violation whatever else happened.
+   * - **Stopped runs.** A check recorded after the stop (by a phase that does not go through
+   *   {@link check}) that failed only for want of a response is "not run", not a violation.
+   */
+  results(): SessionResults {
+    const stopped = this.stopped;
+    let notCounted = 0;
+    let notRun = 0;
+    const operations = this.operations.map((operation) => {
+      const role = (check: CheckResult): Role | undefined =>
+        this.roles.get(check) ??
+        (check.fuzz?.kind === 'valid'
+          ? 'positive'
+          : check.fuzz?.kind === 'invalid'
+            ? 'negative'
+            : undefined);
+      const checks = operation.checks.map((check): CheckResult => {
+        if (
+          stopped !== undefined &&
+          this.atStop !== undefined &&
+          !this.atStop.has(check) &&
+          !check.ok &&
+          check.violations.length > 0 &&
+          check.violations.every((violation) => violation.keyword === 'network')
+        ) {
+          return { ...check, ok: true, violations: [], skipped: `${NOT_RUN}: ${stopped}` };
+        }
+        return check;
+      });
+      const controlled = checks.some(
+        (check, index) =>
+          check.ok &&
+          check.skipped === undefined &&
+          role(operation.checks[index] as CheckResult) === 'positive',
+      );
+      return {
+        ...operation,
+        checks: checks.map((check, index) => {
+          if (
+            !controlled &&
+            check.ok &&
+            check.skipped === undefined &&
+            role(operation.checks[index] as CheckResult) === 'negative'
+          ) {
+            notCounted += 1;
+            return { ...check, skipped: `${NO_POSITIVE_CONTROL} ${operation.operationId}` };
+          }
+          if (check.skipped?.startsWith(`${NOT_RUN}:`)) {
+            notRun += 1;
+          }
+          return check;
+        }),
+      };
+    });
+    return { operations, notCounted, notRun };
   }
 
   /**
    * Records a check of what the server must have kept (a batch's status after a transition,
    * metadata after a merge), judged on the response an earlier check got: no request of its
    * own. `assert` returns the violations. Skipped in stateless mode, and when that check got
-   * no 2xx response (it has failed or been skipped already).
+   * no 2xx response (it has failed or been skipped already). `stateful: false` (default true)
+   * marks a check that is a pure function of the one response (a page holds at most `limit`
+   * items): it runs in stateless mode too.
    */
   state(
     api: Api,
@@ -258,13 +438,15 @@ export class Session {
     name: string,
     exchange: Exchange | undefined,
     assert: (body: unknown) => Violation[],
+    options: { stateful?: boolean } = {},
   ): void {
-    if (this.options.stateless || !exchange || exchange.status < 200 || exchange.status > 299) {
+    const needsState = this.options.stateless && (options.stateful ?? true);
+    if (needsState || !exchange || exchange.status < 200 || exchange.status > 299) {
       this.skip(
         api,
         operationId,
         name,
-        this.options.stateless ? NEEDS_STATE : 'the request it judges got no 2xx response',
+        needsState ? NEEDS_STATE : 'the request it judges got no 2xx response',
       );
       return;
     }
@@ -329,7 +511,7 @@ export class Session {
     }).valid;
   }
 
-  private record(api: Api, operationId: string, check: CheckResult): void {
+  private record(api: Api, operationId: string, check: CheckResult, role?: Role): void {
     let operation = this.byId.get(operationId);
     if (!operation) {
       const { method, path } = operationOf(api, operationId);
@@ -338,6 +520,9 @@ export class Session {
       this.operations.push(operation);
     }
     const clean = redactValue(check, this.options.secrets);
+    if (role !== undefined) {
+      this.roles.set(clean, role);
+    }
     operation.checks.push(clean);
     this.options.onProgress?.({ kind: 'check', api, operationId, check: clean });
   }
@@ -375,6 +560,26 @@ export class Session {
     return redactText(`${method} ${path}${url.search}`, this.options.secrets);
   }
 
+  /** Sleeps `ms`, or less when the run is stopped meanwhile (then throws `stopped`). */
+  private async wait(ms: number): Promise<void> {
+    const stop = this.options.stop;
+    if (!stop) {
+      await this.sleep(ms);
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stop.removeEventListener('abort', done);
+        resolve();
+      };
+      stop.addEventListener('abort', done, { once: true });
+      this.sleep(ms).then(done, done);
+    });
+    if (this.stopped !== undefined) {
+      throw new RequestFailure(`stopped: ${this.stopped}`, 'stopped');
+    }
+  }
+
   private async send(api: Api, operationId: string, spec: RequestSpec): Promise<Exchange> {
     const target = this.options.targets[api];
     if (!target) {
@@ -408,24 +613,30 @@ export class Session {
       let response: Response;
       let text: string;
       try {
-        response = await this.options.fetch(url, {
+        // Timed, capped and stoppable by `guardFetch`: the body is read there, in full or not
+        // at all, so `text()` here only decodes bytes in memory.
+        response = await this.fetch(url, {
           method,
           headers,
           body,
           // A redirect is judged, never followed: following it could carry the key elsewhere.
           redirect: 'manual',
-          signal: AbortSignal.timeout(this.options.timeoutMs),
         });
         text = await response.text();
       } catch (error) {
-        const name = (error as Error)?.name;
-        if (name === 'TimeoutError' || name === 'AbortError') {
-          throw new Error(`no response within ${this.options.timeoutMs} ms`);
+        if (error instanceof RequestFailure && error.kind === 'oversize') {
+          const found = error.details.headers ?? new Headers();
+          return {
+            request: this.describe(api, operationId, spec),
+            status: error.details.status ?? 0,
+            headers: Object.fromEntries(found),
+            contentType: found.get('content-type') ?? '',
+            body: undefined,
+            text: '',
+            oversize: error.message,
+          };
         }
-        const cause = (error as Error & { cause?: unknown })?.cause;
-        throw new Error(
-          `${(error as Error)?.message ?? error}${cause ? ` (${(cause as Error).message ?? cause})` : ''}`,
-        );
+        throw error;
       }
       if (
         response.status === 429 &&
@@ -434,7 +645,7 @@ export class Session {
       ) {
         const delay = retryDelay(response.headers);
         this.info(`429 from ${method} ${new URL(url).pathname}: waiting ${delay} ms`);
-        await this.sleep(delay);
+        await this.wait(delay);
         continue;
       }
       const contentType = response.headers.get('content-type') ?? '';
@@ -491,6 +702,30 @@ const describeBody = (exchange: Pick<Exchange, 'body' | 'text'>) =>
   exchange.text === ''
     ? ''
     : ` ${exchange.body === undefined ? truncate(exchange.text, 160) : showValue(exchange.body)}`;
+
+/**
+ * The violations of a response whose body was too large to read (`maxBodyBytes`): its status
+ * and content type as usual, and a `size` violation of its own (the body is not judged).
+ */
+function oversized(
+  api: Api,
+  operationId: string,
+  exchange: Exchange,
+  expect: Expectation,
+): Violation[] {
+  const head = assess(api, operationId, { ...exchange, body: undefined, text: '' }, expect).filter(
+    (violation) => violation.keyword === 'status' || violation.keyword === 'contentType',
+  );
+  return [
+    ...head,
+    {
+      pointer: '',
+      keyword: 'size',
+      expected: 'a body small enough to judge (--max-body-bytes, maxBodyBytes)',
+      actual: truncate(exchange.oversize ?? 'too large'),
+    },
+  ];
+}
 
 /** The violations of one response against what the check expected. */
 export function assess(

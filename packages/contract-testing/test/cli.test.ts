@@ -25,13 +25,13 @@ describe('scale-contracts verify against the mock (no base URL)', () => {
       /^✓ createV1CategorizationTask {2}POST \/v1\/task\/categorization$/m,
     );
     expect(result.stdout).toMatch(
-      /^ {2}✓ a task type without a path is refused with 404 +POST \/v1\/task\/not_a_task_type → 404$/m,
+      /^ {2}✓ a task type without a path is answered 404 with the documented error body +POST \/v1\/task\/not_a_task_type → 404$/m,
     );
     expect(result.stdout).toMatch(
-      /^✓ createV1AudioTranscriptionTask {2}POST \/v1\/task\/audiotranscription$/m,
+      /^- createV1AudioTranscriptionTask {2}POST \/v1\/task\/audiotranscription$/m,
     );
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
-      '194 checks: 194 passed, 0 failed, 0 skipped',
+      '342 checks: 306 passed, 0 failed, 36 skipped (31 not counted: no positive control)',
     );
     expect(result.status, result.stderr).toBe(0);
   });
@@ -55,18 +55,24 @@ describe('scale-contracts verify against the mock (no base URL)', () => {
     expect(result.status, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
-      '23 checks: 14 passed, 0 failed, 9 skipped',
+      '23 checks: 0 passed, 0 failed, 23 skipped (14 not counted: no positive control)',
     );
     expect(readdirSync(dir)).toEqual([name]);
     const text = readFileSync(file, 'utf8');
     if (name.endsWith('.json')) {
       const report = JSON.parse(text) as Report;
       expect(report).toMatchObject({ api: 'sgp', mock: true, writes: false });
-      expect(report.totals).toEqual({ checks: 23, passed: 14, failed: 0, skipped: 9 });
+      expect(report.totals).toEqual({
+        checks: 23,
+        passed: 0,
+        failed: 0,
+        skipped: 23,
+        notCounted: 14,
+      });
     } else {
       expect(xmlProblems(text)).toEqual([]);
       expect(text).toContain(
-        '<testsuites name="scale-contracts verify sgp" tests="23" failures="0" errors="0" skipped="9"',
+        '<testsuites name="scale-contracts verify sgp" tests="23" failures="0" errors="0" skipped="23"',
       );
     }
   });
@@ -78,7 +84,7 @@ describe('scale-contracts help', () => {
     [['help'], /^usage: scale-contracts <command> \[options\]/],
     [
       ['verify', '--help'],
-      /^usage: scale-contracts verify \[options\][\s\S]*--evaluation-id <id>[\s\S]*exit codes: 0/,
+      /^usage: scale-contracts verify \[options\][\s\S]*--evaluation-id <id>[\s\S]*--deadline <duration>[\s\S]*default:\s+min\(max-requests, 400\) × \(timeout-ms \+ 1 s \/ rps\)[\s\S]*30 min with the defaults[\s\S]*exit codes:\n {2}0 [\s\S]*\n {2}1 [\s\S]*\n {2}2 /,
     ],
     [['verify', '-h'], /^usage: scale-contracts verify \[options\]/],
   ])('%j prints usage and exits 0', async (args, usage) => {
@@ -109,7 +115,7 @@ describe('scale-contracts usage errors', () => {
     ],
     [
       ['verify', '--report', 'out.txt'],
-      'scale-contracts: --report must name a .xml (JUnit) or .json file (got "out.txt") (see scale-contracts verify --help)',
+      'scale-contracts: --report must name a .xml (JUnit), .json or .html file (got "out.txt") (see scale-contracts verify --help)',
     ],
     [
       ['verify', '--base-url', 'api.scale.com'],
@@ -151,7 +157,9 @@ describe('scale-contracts usage errors', () => {
 });
 
 describe('scale-contracts against a server that cannot be reached', () => {
-  it('reports each check as a network violation and exits 1', async () => {
+  // Once each check was reported as a network violation, with exit 1 ("violations found"):
+  // the API broke no spec, it was not there. Now the preflight says so and the run exits 2.
+  it('cannot start: one line names the refused connection, exit 2, no check runs', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -169,12 +177,12 @@ describe('scale-contracts against a server that cannot be reached', () => {
       ],
       { SGP_API_KEY: 'sgp_key_for_cli_test' },
     );
-    expect(result.stdout).toContain(
-      '(response): network — expected: a response; actual: fetch failed',
+    expect(result.stderr).toBe(
+      `scale-contracts: could not start: cannot connect to the SGP API at 127.0.0.1:${port}: connection refused (is --base-url http://127.0.0.1:${port} right, and the server up?)\n`,
     );
     expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
-      '5 checks: 0 passed, 2 failed, 3 skipped',
+      '0 checks: 0 passed, 0 failed, 0 skipped',
     );
-    expect(result.status, result.stderr).toBe(1);
+    expect(result.status, result.stderr).toBe(2);
   });
 });

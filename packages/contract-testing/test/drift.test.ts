@@ -126,7 +126,7 @@ describe('verify against drifting variants of the mock', () => {
         when: (_request, status) => status === 422,
       }),
       operationId: 'batchAssignEvaluationTasks',
-      check: 'empty task_ids is rejected',
+      check: 'empty task_ids is rejected (4xx) with the documented error body',
       pointer: '/detail',
       keyword: 'type',
       actual: '"task_ids: bad"',
@@ -195,7 +195,7 @@ describe('negative checks', () => {
         when: (request, status) => status === 400 && request.query.get('limit') === '0',
       }),
       operationId: 'getTasks',
-      check: 'limit=0 is rejected',
+      check: 'limit=0 is rejected (4xx) with the documented error body',
       actual: '200 {"tasks":[]}',
     },
     {
@@ -210,7 +210,7 @@ describe('negative checks', () => {
         },
       ),
       operationId: 'listV1Tasks',
-      check: 'limit=101 is rejected',
+      check: 'limit=101 is rejected (4xx) with the documented error body',
       actual: '500 {"status_code":500,"error":"Internal server error."}',
     },
     {
@@ -220,7 +220,7 @@ describe('negative checks', () => {
         when: (request, status) => status === 401 && request.headers.authorization === undefined,
       }),
       operationId: 'getProjects',
-      check: 'no API key is refused with 401',
+      check: 'no API key is answered 401 with the documented error body',
       actual: '200 {"projects":[]}',
     },
   ])('catch a server that $server', async ({ rewrite, operationId, check, actual }) => {

@@ -39,7 +39,18 @@ describe('the report types', () => {
       passed: number;
       failed: number;
       skipped: number;
+      notCounted?: number;
+      notRun?: number;
     }>();
+    expectTypeOf<Report['outcome']>().toEqualTypeOf<
+      | 'conforms'
+      | 'violations'
+      | 'could-not-start'
+      | 'deadline'
+      | 'interrupted'
+      | 'suite-error'
+      | undefined
+    >();
     expectTypeOf<VerifyOptions['api']>().toEqualTypeOf<'scale' | 'sgp' | 'all' | undefined>();
   });
 });

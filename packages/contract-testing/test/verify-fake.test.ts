@@ -34,7 +34,23 @@ describe('verify against a team’s own fake', () => {
     expect(
       report.operations.flatMap((operation) => operation.checks.filter((check) => !check.ok)),
     ).toEqual([]);
-    expect(report.totals).toEqual({ checks: 178, passed: 178, failed: 0, skipped: 0 });
+    // The skips are what the fake's data has nothing of: no v1 tags or unique_ids, no
+    // attachments or model messages, no completed batch or v1 task to build a window around.
+    // And the keyless refusals of the v1 types the run does not create (no positive control).
+    expect(report.totals).toEqual({
+      checks: 308,
+      passed: 263,
+      failed: 0,
+      skipped: 45,
+      notCounted: 31,
+    });
+    expect(
+      report.operations.flatMap((operation) =>
+        operation.checks.flatMap((check) => (check.skipped ? [check.skipped] : [])),
+      ),
+    ).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^no .+ to (chain from|judge .+ by)$/)]),
+    );
     expect(report.mock).toBe(false);
   });
 
@@ -51,7 +67,10 @@ describe('verify against a team’s own fake', () => {
 
   it('skips the SGP evaluation checks when no evaluation id is given, saying how to give one', async () => {
     const report = await verify({ baseUrl: fake.url, api: 'sgp', ...keys, ...unlimited });
-    expect(report.totals).toEqual({ checks: 5, passed: 2, failed: 0, skipped: 3 });
+    // The two "refused with 401" checks pass but are not counted: with no evaluation, no
+    // positive check of their operations runs (they once counted as 2 passed).
+    expect(report.totals).toEqual({ checks: 5, passed: 0, failed: 0, skipped: 5, notCounted: 2 });
+    expect(report.outcome).toBe('conforms');
     expect(checksOf(report, 'updateEvaluationTask')[0]?.skipped).toMatch(
       /pass evaluationIds \/ --evaluation-id/,
     );
@@ -109,7 +128,9 @@ describe('verify against a team’s own fake', () => {
       const report = await verify({ baseUrl: proxy.url, api: 'scale', ...keys, ...unlimited });
       expect(limited).toBe(1);
       expect(report.totals.failed).toBe(0);
-      expect(report.requests).toBe(report.totals.checks - report.totals.skipped + 1);
+      // One request more than a run without the 429: the retry.
+      const clean = await verify({ baseUrl: fake.url, api: 'scale', ...keys, ...unlimited });
+      expect(report.requests).toBe(clean.requests + 1);
     } finally {
       await proxy.close();
     }
@@ -140,7 +161,9 @@ describe('verify against a team’s own fake', () => {
 });
 
 describe('verify when the server does not answer', () => {
-  it('reports a refused connection as a network violation on each check', async () => {
+  // Once, each check was a network violation (exit 1, "the API broke the spec"); now the
+  // preflight says why the run cannot start, and no check runs.
+  it('a refused connection: the run cannot start, no check runs', async () => {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -151,16 +174,22 @@ describe('verify when the server does not answer', () => {
       ...keys,
       ...unlimited,
     });
-    expect(report.totals.failed).toBe(2);
-    for (const check of report.operations.flatMap((operation) => operation.checks)) {
-      if (!check.skipped) {
-        expect(check).toMatchObject({
+    expect(report).toMatchObject({
+      outcome: 'could-not-start',
+      cause: `cannot connect to the SGP API at 127.0.0.1:${port}: connection refused (is --base-url http://127.0.0.1:${port} right, and the server up?)`,
+      operations: [],
+      totals: { checks: 0, passed: 0, failed: 0, skipped: 0 },
+      preflight: [
+        {
+          api: 'sgp',
+          request: expect.stringMatching(
+            /^PATCH \/v4\/evaluations\/scale-contracts-preflight-[0-9a-f]{8}\/tasks\/batch-assign$/,
+          ),
           status: null,
           ok: false,
-          violations: [{ pointer: '', keyword: 'network', expected: 'a response' }],
-        });
-      }
-    }
+        },
+      ],
+    });
   });
 
   it('gives up on a request after timeoutMs', async () => {
@@ -178,14 +207,11 @@ describe('verify when the server does not answer', () => {
         timeoutMs: 200,
         maxRequests: 1,
       });
-      expect(report.operations[0]?.checks[0]?.violations).toEqual([
-        {
-          pointer: '',
-          keyword: 'network',
-          expected: 'a response',
-          actual: 'no response within 200 ms',
-        },
-      ]);
+      // The first request is the preflight's: its timeout is why the run cannot start.
+      expect(report.outcome).toBe('could-not-start');
+      expect(report.cause).toBe(
+        `timeout: the SGP API at 127.0.0.1:${port} did not answer PATCH ${report.preflight?.[0]?.request.slice('PATCH '.length)} within 200 ms (--timeout-ms)`,
+      );
       expect(report.requests).toBe(1);
     } finally {
       server.closeAllConnections();

@@ -7,6 +7,8 @@ export interface ProxiedRequest {
   path: string;
   query: URLSearchParams;
   headers: Record<string, string>;
+  /** The raw body, when there was one. */
+  body?: string;
 }
 
 /** An upstream response the proxy may rewrite; `body` is the raw text. */
@@ -23,10 +25,25 @@ export type Drift = (
 ) => ProxiedResponse | undefined;
 
 /**
- * A loopback HTTP proxy in front of `upstream` (the mock server) that passes every request
- * through and lets `drift` rewrite responses: a drifting variant of the mock. `close()` it.
+ * Changes the request before it goes upstream (a server that ignores a parameter drops it, one
+ * that ignores auth lets a keyless request through), or returns undefined to pass it as it is.
+ * The response drift still sees the request as the client sent it.
  */
-export async function startDriftProxy(upstream: string, drift: Drift) {
+export type RequestDrift = (request: ProxiedRequest) => ProxiedRequest | undefined;
+
+/** Both halves of a drift: what goes upstream and what comes back. */
+export interface DriftSpec {
+  request?: RequestDrift;
+  response?: Drift;
+}
+
+/**
+ * A loopback HTTP proxy in front of `upstream` (the mock server) that passes every request
+ * through and lets `drift` rewrite responses (and, with a {@link DriftSpec}, requests): a
+ * drifting variant of the mock. `close()` it.
+ */
+export async function startDriftProxy(upstream: string, drift: Drift | DriftSpec) {
+  const spec: DriftSpec = typeof drift === 'function' ? { response: drift } : drift;
   const hits: ProxiedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -43,11 +60,26 @@ export async function startDriftProxy(upstream: string, drift: Drift) {
             headers[name] = value;
           }
         }
-        const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-        const upstreamResponse = await fetch(url, {
-          method: req.method,
+        const raw = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
+        const request: ProxiedRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
           headers,
-          body,
+          ...(raw === undefined ? {} : { body: raw }),
+        };
+        const sent = spec.request?.({
+          ...request,
+          query: new URLSearchParams(request.query),
+          headers: { ...headers },
+        });
+        const forwarded = sent ?? request;
+        const target = new URL(forwarded.path, upstream);
+        target.search = forwarded.query.toString();
+        const upstreamResponse = await fetch(target, {
+          method: forwarded.method,
+          headers: forwarded.headers,
+          body: forwarded.body,
           redirect: 'manual',
         });
         const response: ProxiedResponse = {
@@ -61,14 +93,8 @@ export async function startDriftProxy(upstream: string, drift: Drift) {
           },
           body: await upstreamResponse.text(),
         };
-        const request = {
-          method: req.method ?? 'GET',
-          path: url.pathname,
-          query: url.searchParams,
-          headers,
-        };
-        const rewritten = drift(request, response);
-        if (rewritten) {
+        const rewritten = spec.response?.(request, response);
+        if (rewritten || sent) {
           hits.push(request);
         }
         const out = rewritten ?? response;
@@ -87,7 +113,7 @@ export async function startDriftProxy(upstream: string, drift: Drift) {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    /** The requests whose responses were rewritten. */
+    /** The requests that were changed, or whose responses were. */
     hits,
     close: () =>
       new Promise<void>((resolve) => {
@@ -122,5 +148,35 @@ export function rewriteJson(
       headers: { 'content-type': options.contentType ?? 'application/json' },
       body: JSON.stringify(edited),
     };
+  };
+}
+
+/** The first drift that rewrites the response wins. */
+export function anyOf(...drifts: Drift[]): Drift {
+  return (request, response) => {
+    for (const drift of drifts) {
+      const rewritten = drift(request, response);
+      if (rewritten) {
+        return rewritten;
+      }
+    }
+    return undefined;
+  };
+}
+
+/** A server that ignores query parameters `names` of `method path`: they never reach it. */
+export function ignoreQuery(method: string, path: string | RegExp, names: string[]): RequestDrift {
+  return (request) => {
+    if (
+      request.method !== method ||
+      !(typeof path === 'string' ? request.path === path : path.test(request.path)) ||
+      !names.some((name) => request.query.has(name))
+    ) {
+      return undefined;
+    }
+    for (const name of names) {
+      request.query.delete(name);
+    }
+    return request;
   };
 }

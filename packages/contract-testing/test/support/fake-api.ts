@@ -23,6 +23,7 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     batch: batches[index % 3]?.id,
     status: index < 3 ? 'completed' : 'pending',
     created_at: created,
+    metadata: {} as Record<string, unknown>,
     threads: [],
   }));
   // One detailed annotation on the first task's thread (its short form without opts).
@@ -33,16 +34,25 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     value: 'helpful',
     possible_values: ['helpful', 'not_helpful'],
   };
-  const threadsOf = (task: { task_id: string }, detailed: boolean) =>
-    task.task_id === 'task_1'
+  const threadsOf = (task: { task_id: string }, query: URLSearchParams) => {
+    const opts = query.getAll('opts');
+    return task.task_id === 'task_1'
       ? [
           {
             id: 'thread_1',
             turns: [],
-            annotations: [detailed ? annotation : { key: annotation.key, value: annotation.value }],
+            annotations: [
+              opts.includes('annotation_details')
+                ? annotation
+                : { key: annotation.key, value: annotation.value },
+            ],
+            ...(opts.includes('submissions')
+              ? { submissions: [{ submitted_at: created, contributor_id: 'contributor_1' }] }
+              : {}),
           },
         ]
       : [];
+  };
   const responseSchema = {
     id: 'schema_1',
     json: JSON.stringify({ type: 'object', required: ['turns'] }),
@@ -123,8 +133,8 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
   const scaleError = (status: number, error: string) =>
     new Reply(status, { status_code: status, error });
   const sgpError = (status: number, detail: unknown) => new Reply(status, { detail });
-  const unprocessable = (field: string) =>
-    new Reply(422, { detail: [{ loc: ['body', field], msg: 'Invalid', type: 'value_error' }] });
+  const unprocessable = (field: string, part = 'body') =>
+    new Reply(422, { detail: [{ loc: [part, field], msg: 'Invalid', type: 'value_error' }] });
 
   /** A page of `items` as `{ [key]: items, next_token? }`, with a numeric offset as the cursor. */
   function page(
@@ -141,6 +151,11 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     const next = start + limit < items.length ? String(start + limit) : undefined;
     return { [key]: items.slice(start, start + limit), ...(next ? { next_token: next } : {}) };
   }
+  const withToken = (query: URLSearchParams, token: string) => {
+    const copy = new URLSearchParams(query);
+    copy.set('next_token', token);
+    return copy;
+  };
   function limitOf(query: URLSearchParams): number {
     const raw = query.get('limit');
     const limit = raw === null ? 100 : Number(raw);
@@ -180,6 +195,18 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
   };
   const expandProject = (query: URLSearchParams) =>
     query.getAll('expand').includes('project') ? project : project.id;
+  /** A v2 task as the API renders it: `expand` and `opts` applied. */
+  const renderTask = (task: (typeof tasks)[number], query: URLSearchParams) => {
+    const batch = batches.find((item) => item.id === task.batch);
+    return {
+      ...task,
+      project: expandProject(query),
+      ...(task.batch === undefined
+        ? {}
+        : { batch: query.getAll('expand').includes('batch') && batch ? batch : task.batch }),
+      threads: threadsOf(task, query),
+    };
+  };
 
   function scale(method: string, path: string, query: URLSearchParams, body: unknown): unknown {
     const route = `${method} ${path}`;
@@ -225,12 +252,13 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
         }
       }
       const status = query.get('status');
-      const batch = query.get('batch_id');
-      const detailed = query.getAll('opts').includes('annotation_details');
+      const batchName = query.get('batch_name');
+      const batch =
+        query.get('batch_id') ?? batches.find((item) => item.name === batchName)?.id ?? batchName;
       return page(
         tasks
           .filter((task) => (!status || task.status === status) && (!batch || task.batch === batch))
-          .map((task) => ({ ...task, threads: threadsOf(task, detailed) })),
+          .map((task) => renderTask(task, query)),
         query,
         'tasks',
       );
@@ -248,8 +276,7 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
       if (!task) {
         throw scaleError(404, 'Task not found.');
       }
-      const detailed = query.getAll('opts').includes('annotation_details');
-      return { ...task, project: expandProject(query), threads: threadsOf(task, detailed) };
+      return renderTask(task, query);
     }
     if (route === 'GET /v2/annotation') {
       oneOf(query, ['annotation_id']);
@@ -283,19 +310,30 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
       if ((id && id !== delivery.id) || (!id && query.get('delivery_name') !== delivery.name)) {
         throw scaleError(404, 'Delivery not found.');
       }
-      const result = page(tasks.slice(0, 3), query, 'tasks');
+      const result = page(
+        tasks.slice(0, 3).map((task) => renderTask(task, query)),
+        query,
+        'tasks',
+      );
       return query.getAll('expand').includes('delivery') ? { ...result, delivery } : result;
     }
     if (route === 'GET /v2/delivery/tasks') {
       projectOf(query);
       enumOf(query, 'status', taskStatuses);
+      // The first three tasks are the delivery's.
+      const deliveryId = query.get('delivery_id');
+      if (deliveryId !== null && deliveryId !== delivery.id) {
+        throw scaleError(404, 'Delivery not found.');
+      }
       const docs = page(
-        tasks.map((task) => ({
-          task_id: task.task_id,
-          delivery_id: null,
-          response: null,
-          response_schema_id: responseSchema.id,
-        })),
+        tasks
+          .map((task, index) => ({
+            task_id: task.task_id,
+            delivery_id: index < 3 ? delivery.id : null,
+            response: null,
+            response_schema_id: responseSchema.id,
+          }))
+          .filter((doc) => deliveryId === null || doc.delivery_id === deliveryId),
         query,
         'docs',
       );
@@ -313,6 +351,7 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
         project: project.id,
         status: 'pending',
         created_at: created,
+        metadata: (request.metadata ?? {}) as Record<string, unknown>,
       };
       tasks.push({ ...task, batch: undefined, threads: [] });
       return task;
@@ -326,16 +365,40 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
       if (!task) {
         throw scaleError(404, 'Task not found.');
       }
-      return { ...task, metadata: request.metadata };
+      task.metadata = request.merge
+        ? { ...task.metadata, ...(request.metadata as Record<string, unknown>) }
+        : (request.metadata as Record<string, unknown>);
+      return renderTask(task, new URLSearchParams());
     }
     if (route === 'GET /v1/tasks') {
       const limit = limitOf(query);
       enumOf(query, 'status', ['pending', 'completed', 'canceled', 'error']);
       enumOf(query, 'type', ['categorization', 'imageannotation', 'textcollection']);
       const status = query.get('status');
-      const list = [...v1Tasks.values()].filter((task) => !status || task.status === status);
-      const result = page(list, query, 'docs');
-      return { ...result, total: list.length, limit, has_more: result.next_token !== undefined };
+      const tags = query.getAll('tags');
+      const uniqueIds = query.getAll('unique_id');
+      const list = [...v1Tasks.values()].filter(
+        (task) =>
+          (!status || task.status === status) &&
+          (!query.get('type') || task.type === query.get('type')) &&
+          (!query.get('project') || task.project === query.get('project')) &&
+          (!query.get('batch') || (task as { batch?: string }).batch === query.get('batch')) &&
+          (!query.get('customer_review_status') ||
+            (task as { customer_review_status?: string }).customer_review_status ===
+              query.get('customer_review_status')) &&
+          tags.every((tag) => task.tags.includes(tag)) &&
+          (uniqueIds.length === 0 || uniqueIds.includes(task.unique_id ?? '')),
+      );
+      // Legacy offset paging: the page starts there (the cursor is the offset too).
+      const offset = query.get('offset');
+      const result = page(list, offset === null ? query : withToken(query, offset), 'docs');
+      return {
+        ...result,
+        total: list.length,
+        limit,
+        offset: Number(offset ?? query.get('next_token') ?? 0),
+        has_more: result.next_token !== undefined,
+      };
     }
     const v1 = /^\/v1\/task\/([^/]+)(\/[A-Za-z_]+)?$/.exec(path);
     if (v1) {
@@ -357,11 +420,15 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
         }
         claimUnique(request.unique_id);
         counter += 1;
+        const { project: _project, metadata: _metadata, unique_id: _unique, ...params } = request;
+        const { instruction, ...rest } = params;
         const task = {
           task_id: `v1_new_${counter}`,
           type: id,
           status: 'pending',
           created_at: created,
+          instruction,
+          params: rest,
           project: project.name,
           tags: [] as string[],
           metadata: (request.metadata ?? {}) as Record<string, unknown>,
@@ -408,6 +475,9 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
           return task;
         case 'POST /cancel':
           task.status = 'canceled';
+          if (query.get('clear_unique_id')?.toLowerCase() === 'true') {
+            task.unique_id = undefined;
+          }
           return task;
       }
     }
@@ -461,7 +531,14 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
         dateOf(query, 'delivered_after');
         dateOf(query, 'delivered_before');
         const result = page(datasetTasks.map(render), query, 'tasks');
-        return route.endsWith('/delivery') ? { delivery: datasetDelivery.id, ...result } : result;
+        return route.endsWith('/delivery')
+          ? {
+              delivery: query.getAll('expand').includes('delivery')
+                ? datasetDelivery
+                : datasetDelivery.id,
+              ...result,
+            }
+          : result;
       }
       case 'GET /v2/datasets/task': {
         oneOf(query, ['task_id']);
@@ -569,7 +646,7 @@ export async function startFakeApi(options: { scaleKey: string; sgpKey: string }
     if (method === 'POST' && match?.[2] === 'claim-task') {
       const type = query.get('task_type');
       if (type !== null && !['EVALUATION_ANNOTATION', 'EVALUATION_AUDIT'].includes(type)) {
-        throw unprocessable('task_type');
+        throw unprocessable('task_type', 'query');
       }
       return evaluationTask;
     }

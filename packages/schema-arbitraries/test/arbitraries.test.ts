@@ -1,26 +1,24 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutatedValue, type SchemaDocument, validValue } from '../src/index.js';
 import {
   type ApiName,
   acceptsEveryJsonValue,
   apis,
-  createValidatorFactory,
+  createReference,
   loadBundle,
-  mutatedValue,
-  type OpenApiDocument,
-  validValue,
-} from '../src/index.js';
+} from './support/reference.js';
 
 const seed = 42;
 const numRuns = 200;
 
 const docs = Object.fromEntries(apis.map((api) => [api, loadBundle(api)])) as Record<
   ApiName,
-  OpenApiDocument
+  SchemaDocument
 >;
 const validators = Object.fromEntries(
-  apis.map((api) => [api, createValidatorFactory(api, docs[api])]),
-) as Record<ApiName, ReturnType<typeof createValidatorFactory>>;
+  apis.map((api) => [api, createReference(docs[api])]),
+) as Record<ApiName, ReturnType<typeof createReference>>;
 
 const cases = apis.flatMap((api) =>
   Object.keys(docs[api].components.schemas).map((name) => ({ api, name })),
@@ -101,7 +99,7 @@ describe('validValue', () => {
 
 describe('synthetic documents', () => {
   const docWith = (schemas: Record<string, unknown>) =>
-    ({ paths: {}, components: { schemas } }) as unknown as OpenApiDocument;
+    ({ components: { schemas } }) as SchemaDocument;
 
   it('throws on an unknown keyword, naming its JSON pointer', () => {
     const doc = docWith({
@@ -127,7 +125,7 @@ describe('synthetic documents', () => {
     const doc = docWith(
       Object.fromEntries(formats.map((format) => [format, { type: 'string', format }])),
     );
-    const factory = createValidatorFactory('scale', doc);
+    const factory = createReference(doc);
     for (const format of formats) {
       const validate = factory.component(format);
       fc.assert(
