@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatText, type Report, verify } from '../src/index.js';
+import { type PrismServer, startPrism } from './support/prism.js';
 
 // Prism (Stoplight's spec-driven mock, @stoplight/prism-cli 5.14.2) answers from the spec's
 // examples and keeps no state: `verify --stateless` must pass against it.
@@ -16,45 +15,6 @@ import { formatText, type Report, verify } from '../src/index.js';
 // - it runs in this process, so no Prism outlives the test: `afterAll` closes both servers, and
 //   a timeout or crash that ends the worker ends them too.
 // Run time: about 2-4 s to load both bundles, then about 2 s for ~130 requests.
-const require = createRequire(import.meta.url);
-const fromPrismCli = createRequire(require.resolve('@stoplight/prism-cli/package.json'));
-const bundle = (api: string) =>
-  fileURLToPath(new URL(`../../../openapi/dist/${api}.json`, import.meta.url));
-
-/** The part of @stoplight/prism-http-server's server that this test uses. */
-interface PrismServer {
-  listen(port: number, host: string): Promise<string>;
-  close(): Promise<void>;
-}
-const { createServer } = fromPrismCli('@stoplight/prism-http-server') as {
-  createServer(operations: unknown[], options: Record<string, unknown>): PrismServer;
-};
-const { getHttpOperationsFromSpec } = fromPrismCli('@stoplight/prism-http') as {
-  getHttpOperationsFromSpec(document: string): Promise<unknown[]>;
-};
-const { createLogger } = fromPrismCli('@stoplight/prism-core') as {
-  createLogger(name: string, options: { level: string }): unknown;
-};
-
-/** `prism mock <bundle>` (static examples, request validation, security checks) on 127.0.0.1. */
-async function startPrism(api: string): Promise<{ url: string; server: PrismServer }> {
-  const operations = await getHttpOperationsFromSpec(bundle(api));
-  const server = createServer(operations, {
-    cors: false,
-    components: { logger: createLogger(`prism-${api}`, { level: 'silent' }) },
-    config: {
-      isProxy: false,
-      mock: { dynamic: false },
-      checkSecurity: true,
-      validateRequest: true,
-      validateResponse: false,
-      errors: false,
-    },
-  });
-  const url = await server.listen(0, '127.0.0.1');
-  return { url, server };
-}
-
 const servers: PrismServer[] = [];
 let scaleUrl = '';
 let sgpUrl = '';

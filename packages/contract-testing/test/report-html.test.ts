@@ -9,76 +9,20 @@ import { escapeHtml, type Report, toHtml } from '../src/index.js';
 import { launchChromium, requireChromium } from './support/chromium.js';
 import { runCli } from './support/cli.js';
 import { type Drift, rewriteJson, startDriftProxy } from './support/drift-proxy.js';
+import { sampleReport as baseReport } from './support/sample-report.js';
 
 /** What a hostile server puts in an error message: it must show as text and never run. */
 const INJECTION = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">';
 
-/** A small report: a pass, a failure (with a reproducer), a skip; strings with markup in them. */
-function sampleReport(): Report {
-  return {
-    baseUrl: 'http://127.0.0.1:4010',
-    api: 'scale',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1234,
-    mock: false,
-    writes: false,
-    stateless: false,
-    requests: 3,
-    operations: [
-      {
-        api: 'scale',
-        operationId: 'getProjects',
-        method: 'GET',
-        path: '/v2/projects',
-        checks: [
-          {
-            name: 'list projects',
-            request: 'GET /v2/projects',
-            status: 200,
-            ok: true,
-            violations: [],
-          },
-        ],
-      },
-      {
-        api: 'scale',
-        operationId: 'getTask',
-        method: 'GET',
-        path: '/v2/task',
-        checks: [
-          {
-            name: 'by task_id <&> "quoted"',
-            request: 'GET /v2/task?task_id=t&x=1',
-            status: 200,
-            ok: false,
-            violations: [
-              { pointer: '/created_at', keyword: 'type', expected: 'must be string', actual: '5' },
-              { pointer: '', keyword: 'status', expected: 'a 2xx', actual: `500 ${INJECTION}` },
-            ],
-            reproducer: `curl -sS 'http://127.0.0.1:4010/v2/task?task_id=t&x=1' -H "Authorization: Bearer $SCALE_API_KEY" # ${INJECTION}`,
-          } as Report['operations'][number]['checks'][number],
-        ],
-      },
-      {
-        api: 'scale',
-        operationId: 'createChatTask',
-        method: 'POST',
-        path: '/v2/task/chat',
-        checks: [
-          {
-            name: 'write checks',
-            request: 'POST /v2/task/chat',
-            status: null,
-            ok: true,
-            skipped: 'writes not allowed',
-            violations: [],
-          },
-        ],
-      },
+/** The sample report, its failure carrying markup a server sent and a reproducer. */
+const sampleReport = () =>
+  baseReport({
+    violations: [
+      { pointer: '/created_at', keyword: 'type', expected: 'must be string', actual: '5' },
+      { pointer: '', keyword: 'status', expected: 'a 2xx', actual: `500 ${INJECTION}` },
     ],
-    totals: { checks: 3, passed: 1, failed: 1, skipped: 1 },
-  };
-}
+    reproducer: `curl -sS 'http://127.0.0.1:4010/v2/task?task_id=t&x=1' -H "Authorization: Bearer $SCALE_API_KEY" # ${INJECTION}`,
+  });
 
 /** The text a reader sees in an element: rendered text, without what CSS hides. */
 // biome-ignore lint/performance/useDomNodeTextContent: what is rendered is the point, not the DOM's text.

@@ -1,77 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, formatText, type Report, toJson, toJUnit } from '../src/index.js';
+import { escapeXml, formatText, toJson, toJUnit } from '../src/index.js';
+import { sampleReport } from './support/sample-report.js';
 import { xmlProblems } from './support/xml.js';
-
-/** A small report: one passing operation, one failing, one skipped. */
-function sampleReport(): Report {
-  return {
-    baseUrl: 'http://127.0.0.1:4010',
-    api: 'scale',
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1234,
-    mock: false,
-    writes: false,
-    stateless: false,
-    requests: 3,
-    operations: [
-      {
-        api: 'scale',
-        operationId: 'getProjects',
-        method: 'GET',
-        path: '/v2/projects',
-        checks: [
-          {
-            name: 'list projects',
-            request: 'GET /v2/projects',
-            status: 200,
-            ok: true,
-            violations: [],
-          },
-        ],
-      },
-      {
-        api: 'scale',
-        operationId: 'getTask',
-        method: 'GET',
-        path: '/v2/task',
-        checks: [
-          {
-            name: 'by task_id <&> "quoted"',
-            request: 'GET /v2/task?task_id=t&x=1',
-            status: 200,
-            ok: false,
-            violations: [
-              { pointer: '/created_at', keyword: 'type', expected: 'must be string', actual: '5' },
-              {
-                pointer: '/task_id',
-                keyword: 'required',
-                expected: 'must have required property task_id',
-                actual: '(absent)',
-              },
-            ],
-          },
-        ],
-      },
-      {
-        api: 'scale',
-        operationId: 'createChatTask',
-        method: 'POST',
-        path: '/v2/task/chat',
-        checks: [
-          {
-            name: 'write checks',
-            request: 'POST /v2/task/chat',
-            status: null,
-            ok: true,
-            skipped: 'writes not allowed',
-            violations: [],
-          },
-        ],
-      },
-    ],
-    totals: { checks: 3, passed: 1, failed: 1, skipped: 1 },
-  };
-}
 
 describe('formatText', () => {
   it('groups checks by operation, with the pointer, expectation and actual value of each violation', () => {
